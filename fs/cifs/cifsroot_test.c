@@ -1,0 +1,252 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit tests for the cifsroot= parser. Included from cifsroot.c so that
+ * the tests call the static parse function directly.
+ */
+
+#include <kunit/test.h>
+
+#define D "vers=1.0,unix,hard,serverino,rootfs"
+
+struct cifs_root_test_case {
+	const char *name;
+	const char *in;
+	int err;
+	const char *unc;
+	const char *opts;
+};
+
+#define OK(n, i, u, o)	{ .name = n, .in = i, .unc = u, .opts = o }
+#define BAD(n, i)	{ .name = n, .in = i, .err = -EINVAL }
+
+static const struct cifs_root_test_case cifs_root_test_cases[] = {
+	/* servers and shares */
+	OK("plain", "//10.0.2.2/root", "//10.0.2.2/root", D),
+	OK("zero address", "//0.0.0.0/s", "//0.0.0.0/s", D),
+	OK("top address", "//255.255.255.255/s", "//255.255.255.255/s", D),
+	OK("single zero octets", "//10.0.0.1/s", "//10.0.0.1/s", D),
+	OK("three digit octets", "//192.168.100.200/s",
+	   "//192.168.100.200/s", D),
+	OK("space in share", "//1.2.3.4/my share", "//1.2.3.4/my share", D),
+	OK("punctuation in share", "//1.2.3.4/a-b_c.d$", "//1.2.3.4/a-b_c.d$",
+	   D),
+	/* sub-paths */
+	OK("sub-path", "//1.2.3.4/s/sub", "//1.2.3.4/s/sub", D),
+	OK("deep sub-path", "//1.2.3.4/s/a/b/c", "//1.2.3.4/s/a/b/c", D),
+	OK("trailing slash dropped", "//1.2.3.4/s/", "//1.2.3.4/s", D),
+	OK("sub-path trailing slash", "//1.2.3.4/s/sub/", "//1.2.3.4/s/sub",
+	   D),
+	OK("dots inside names", "//1.2.3.4/s/a..b/.c", "//1.2.3.4/s/a..b/.c",
+	   D),
+	/* options */
+	OK("credentials", "//1.2.3.4/s,username=u,password=p",
+	   "//1.2.3.4/s", D ",username=u,password=p"),
+	OK("port", "//1.2.3.4/s,port=4450", "//1.2.3.4/s", D ",port=4450"),
+	OK("sec none", "//1.2.3.4/s,sec=none", "//1.2.3.4/s", D ",sec=none"),
+	OK("password with space and quote", "//1.2.3.4/s,password=a b\"c",
+	   "//1.2.3.4/s", D ",password=a b\"c"),
+	OK("value with equals", "//1.2.3.4/s,password=a=b", "//1.2.3.4/s",
+	   D ",password=a=b"),
+	OK("rsize passes once", "//1.2.3.4/s,rsize=65536", "//1.2.3.4/s",
+	   D ",rsize=65536"),
+	OK("wsize passes once", "//1.2.3.4/s,wsize=65536", "//1.2.3.4/s",
+	   D ",wsize=65536"),
+	OK("uid and gid pass", "//1.2.3.4/s,uid=0,gid=0", "//1.2.3.4/s",
+	   D ",uid=0,gid=0"),
+	OK("mfsymlinks on request", "//1.2.3.4/s,mfsymlinks", "//1.2.3.4/s",
+	   D ",mfsymlinks"),
+	OK("user order kept", "//1.2.3.4/s,b=1,a=2,c", "//1.2.3.4/s",
+	   D ",b=1,a=2,c"),
+	OK("key with digits and underscore", "//1.2.3.4/s,echo_interval=5",
+	   "//1.2.3.4/s", D ",echo_interval=5"),
+	OK("key of 32 bytes", "//1.2.3.4/s,abcdefghijklmnopqrstuvwxyz012345=1",
+	   "//1.2.3.4/s", D ",abcdefghijklmnopqrstuvwxyz012345=1"),
+	/* user options replace defaults */
+	OK("vers replaces default", "//1.2.3.4/s,vers=3.1.1", "//1.2.3.4/s",
+	   "unix,hard,serverino,rootfs,vers=3.1.1"),
+	OK("ver alias replaces vers", "//1.2.3.4/s,ver=2.0", "//1.2.3.4/s",
+	   "unix,hard,serverino,rootfs,ver=2.0"),
+	OK("same vers as default", "//1.2.3.4/s,vers=1.0", "//1.2.3.4/s",
+	   "unix,hard,serverino,rootfs,vers=1.0"),
+	OK("nounix replaces unix", "//1.2.3.4/s,nounix", "//1.2.3.4/s",
+	   "vers=1.0,hard,serverino,rootfs,nounix"),
+	OK("linux replaces unix", "//1.2.3.4/s,linux", "//1.2.3.4/s",
+	   "vers=1.0,hard,serverino,rootfs,linux"),
+	OK("nolinux replaces unix", "//1.2.3.4/s,nolinux", "//1.2.3.4/s",
+	   "vers=1.0,hard,serverino,rootfs,nolinux"),
+	OK("posix replaces unix", "//1.2.3.4/s,posix", "//1.2.3.4/s",
+	   "vers=1.0,hard,serverino,rootfs,posix"),
+	OK("soft replaces hard", "//1.2.3.4/s,soft", "//1.2.3.4/s",
+	   "vers=1.0,unix,serverino,rootfs,soft"),
+	OK("nohard replaces hard", "//1.2.3.4/s,nohard", "//1.2.3.4/s",
+	   "vers=1.0,unix,serverino,rootfs,nohard"),
+	OK("noserverino replaces", "//1.2.3.4/s,noserverino", "//1.2.3.4/s",
+	   "vers=1.0,unix,hard,rootfs,noserverino"),
+	OK("rootfs not doubled", "//1.2.3.4/s,rootfs", "//1.2.3.4/s", D),
+	OK("several replaced", "//1.2.3.4/s,soft,vers=2.1,nounix",
+	   "//1.2.3.4/s", "serverino,rootfs,soft,vers=2.1,nounix"),
+	/* empty items */
+	OK("trailing comma", "//1.2.3.4/s,", "//1.2.3.4/s", D),
+	OK("only commas", "//1.2.3.4/s,,,", "//1.2.3.4/s", D),
+	OK("empty items ignored", "//1.2.3.4/s,,port=1,,sec=none,",
+	   "//1.2.3.4/s", D ",port=1,sec=none"),
+	/* malformed arguments */
+	{ .name = "null", .in = NULL, .err = -EINVAL },
+	BAD("empty", ""),
+	BAD("bare slash", "/"),
+	BAD("two slashes", "//"),
+	BAD("no server", "///share"),
+	BAD("no share", "//1.2.3.4"),
+	BAD("slash but no share", "//1.2.3.4/"),
+	BAD("no share before options", "//1.2.3.4/,port=1"),
+	BAD("no share, only options", "//1.2.3.4,port=1"),
+	BAD("single slash", "/1.2.3.4/s"),
+	BAD("no slashes", "1.2.3.4/s"),
+	BAD("backslashes", "\\\\1.2.3.4\\s"),
+	BAD("leading space", " //1.2.3.4/s"),
+	/* malformed servers */
+	BAD("octet over 255", "//256.1.1.1/s"),
+	BAD("three octets", "//1.2.3/s"),
+	BAD("five octets", "//1.2.3.4.5/s"),
+	BAD("letter in octet", "//1a2.3.4.5/s"),
+	BAD("leading zero", "//01.2.3.4/s"),
+	BAD("leading zero last octet", "//1.2.3.04/s"),
+	BAD("four digit octet", "//1.2.3.1000/s"),
+	BAD("trailing dot", "//1.2.3.4./s"),
+	BAD("leading dot", "//.1.2.3.4/s"),
+	BAD("empty octet", "//1..2.3/s"),
+	BAD("minus sign", "//-1.2.3.4/s"),
+	BAD("plus sign", "//+1.2.3.4/s"),
+	BAD("space in server", "//1.2.3.4 /s"),
+	BAD("host name", "//server/s"),
+	BAD("hex address", "//0x7f.0.0.1/s"),
+	BAD("ipv6 not yet", "//[fd00::1]/s"),
+	/* malformed shares and paths */
+	BAD("empty component", "//1.2.3.4/s//sub"),
+	BAD("dot-dot component", "//1.2.3.4/s/../x"),
+	BAD("dot component", "//1.2.3.4/s/./x"),
+	BAD("share is dot-dot", "//1.2.3.4/.."),
+	BAD("colon in share", "//1.2.3.4/s:x"),
+	BAD("star in path", "//1.2.3.4/s/a*"),
+	BAD("backslash in path", "//1.2.3.4/s\\x"),
+	BAD("non-ASCII byte", "//1.2.3.4/s\xc3\xa9"),
+	BAD("control byte", "//1.2.3.4/s\tx"),
+	BAD("DEL byte", "//1.2.3.4/s\x7f"),
+	BAD("non-ASCII in option", "//1.2.3.4/s,password=\xff"),
+	/* malformed options */
+	BAD("uppercase key", "//1.2.3.4/s,Vers=1.0"),
+	BAD("space before key", "//1.2.3.4/s, vers=1.0"),
+	BAD("empty key", "//1.2.3.4/s,=x"),
+	BAD("key of 33 bytes",
+	    "//1.2.3.4/s,abcdefghijklmnopqrstuvwxyz0123456=1"),
+	BAD("quote in key", "//1.2.3.4/s,\"vers\"=1.0"),
+	BAD("duplicate key", "//1.2.3.4/s,vers=1.0,vers=2.0"),
+	BAD("flag and its negation", "//1.2.3.4/s,unix,nounix"),
+	BAD("alias duplicate", "//1.2.3.4/s,user=a,username=b"),
+	BAD("hard and soft", "//1.2.3.4/s,hard,soft"),
+	BAD("duplicate password", "//1.2.3.4/s,password=secret,pass=secret"),
+	BAD("unc is ours", "//1.2.3.4/s,unc=//5.6.7.8/x"),
+	BAD("source is ours", "//1.2.3.4/s,source=//5.6.7.8/x"),
+	BAD("ip is ours", "//1.2.3.4/s,ip=5.6.7.8"),
+	BAD("addr is ours", "//1.2.3.4/s,addr=5.6.7.8"),
+	BAD("prefixpath is ours", "//1.2.3.4/s,prefixpath=/x"),
+};
+
+static void cifs_root_test_desc(const struct cifs_root_test_case *t,
+				char *desc)
+{
+	strscpy(desc, t->name, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(cifs_root, cifs_root_test_cases, cifs_root_test_desc);
+
+static struct cifs_root_cfg cifs_root_test_cfg;
+
+static void __init cifs_root_test_parse(struct kunit *test)
+{
+	const struct cifs_root_test_case *t = test->param_value;
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	int err = cifs_root_parse(t->in, cfg);
+
+	KUNIT_EXPECT_EQ_MSG(test, err, t->err, "input: %s", t->in);
+	if (t->err) {
+		KUNIT_EXPECT_NE_MSG(test, cfg->why[0], '\0', "no reason given");
+		KUNIT_EXPECT_NULL_MSG(test, strstr(cfg->why, "secret"),
+				      "reason shows a value: %s", cfg->why);
+		return;
+	}
+	KUNIT_EXPECT_STREQ(test, cfg->unc, t->unc);
+	KUNIT_EXPECT_STREQ(test, cfg->opts, t->opts);
+}
+
+/* Fill @buf with "//1.2.3.4/" and a share making @len bytes in all. */
+static char *cifs_root_test_unc(struct kunit *test, size_t len)
+{
+	char *buf = kunit_kzalloc(test, len + 1, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	memset(buf, 's', len);
+	memcpy(buf, "//1.2.3.4/", 10);
+	return buf;
+}
+
+static void __init cifs_root_test_unc_limit(struct kunit *test)
+{
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	char *at = cifs_root_test_unc(test, CIFS_ROOT_UNC_MAX);
+	char *over = cifs_root_test_unc(test, CIFS_ROOT_UNC_MAX + 1);
+
+	KUNIT_EXPECT_EQ(test, cifs_root_parse(at, cfg), 0);
+	KUNIT_EXPECT_STREQ(test, cfg->unc, at);
+	KUNIT_EXPECT_EQ(test, cifs_root_parse(over, cfg), -ENAMETOOLONG);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "256"));
+}
+
+/* "//1.2.3.4/s," then options of @len bytes: "a=xxx...". */
+static char *cifs_root_test_opts(struct kunit *test, size_t len)
+{
+	char *buf = kunit_kzalloc(test, len + 13, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	strscpy(buf, "//1.2.3.4/s,a=", len + 13);
+	memset(buf + 14, 'x', len - 2);
+	return buf;
+}
+
+static void __init cifs_root_test_opts_limit(struct kunit *test)
+{
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	char *at = cifs_root_test_opts(test, CIFS_ROOT_OPTS_MAX);
+	char *over = cifs_root_test_opts(test, CIFS_ROOT_OPTS_MAX + 1);
+
+	KUNIT_EXPECT_EQ(test, cifs_root_parse(at, cfg), 0);
+	KUNIT_EXPECT_STREQ(test, cfg->opts + strlen(D ","), at + 12);
+	KUNIT_EXPECT_EQ(test, cifs_root_parse(over, cfg), -ENAMETOOLONG);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "1024"));
+}
+
+static void __init cifs_root_test_reparse(struct kunit *test)
+{
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+
+	/* an error after a success leaves nothing of the first behind */
+	KUNIT_EXPECT_EQ(test, cifs_root_parse("//1.2.3.4/s,port=1", cfg), 0);
+	KUNIT_EXPECT_EQ(test, cifs_root_parse("//1.2.3/s", cfg), -EINVAL);
+	KUNIT_EXPECT_STREQ(test, cfg->unc, "");
+	KUNIT_EXPECT_STREQ(test, cfg->opts, "");
+}
+
+static struct kunit_case cifs_root_test_cases_run[] __refdata = {
+	KUNIT_CASE_PARAM(cifs_root_test_parse, cifs_root_gen_params),
+	KUNIT_CASE(cifs_root_test_unc_limit),
+	KUNIT_CASE(cifs_root_test_opts_limit),
+	KUNIT_CASE(cifs_root_test_reparse),
+	{}
+};
+
+static struct kunit_suite cifs_root_test_suite = {
+	.name = "cifsroot",
+	.test_cases = cifs_root_test_cases_run,
+};
+
+kunit_test_init_section_suites(&cifs_root_test_suite);

@@ -1,0 +1,63 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# cifsroot harness: build the patched kernel, serve a busybox root file
+# system from Samba, boot QEMU from it and judge what happened.
+#
+# Each step can be called by name:
+#   cifsroot.py fetch|strip|apply|series|build|rootfs|boot|check
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import cifsroot_kernel as kernel  # noqa: E402
+from cifsroot_common import HarnessError, log  # noqa: E402
+
+
+def main(argv):
+	p = argparse.ArgumentParser(description=__doc__)
+	sub = p.add_subparsers(dest='cmd', required=True)
+	sub.add_parser('fetch', help='extract the base tree into the cache')
+	sub.add_parser('strip', help='remove the older SMB root (tag base)')
+	sub.add_parser('apply', help='commit our overlay as a series on base')
+	sub.add_parser('series', help='export the series to out/series')
+	sub.add_parser('build', help='configure and build the test kernel')
+	sub.add_parser('rootfs', help='make the busybox root file system')
+	b = sub.add_parser('boot', help='boot QEMU from a local Samba share')
+	b.add_argument('--cmd', default=os.environ.get('CMD', ''),
+		       help='run this in the guest and exit with its status')
+	c = sub.add_parser('check', help='run every test')
+	c.add_argument('-k', dest='only', default='',
+		       help='run only the tests whose name contains this')
+	args = p.parse_args(argv)
+	try:
+		if args.cmd == 'fetch':
+			kernel.fetch()
+		elif args.cmd == 'strip':
+			kernel.strip()
+		elif args.cmd == 'apply':
+			kernel.apply()
+		elif args.cmd == 'series':
+			kernel.series()
+		elif args.cmd == 'build':
+			kernel.build()
+		elif args.cmd == 'rootfs':
+			import cifsroot_guest as guest
+			guest.make_rootfs()
+		elif args.cmd == 'boot':
+			import cifsroot_guest as guest
+			return guest.interactive_boot(args.cmd)
+		elif args.cmd == 'check':
+			import cifsroot_check as check
+			return check.main(args.only)
+	except HarnessError as e:
+		log('error: ' + str(e))
+		return 1
+	return 0
+
+
+if __name__ == '__main__':
+	sys.exit(main(sys.argv[1:]))

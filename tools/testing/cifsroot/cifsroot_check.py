@@ -1,0 +1,350 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: every test, each a named line in a KTAP-like tally that ends
+# with "N passed, N failed".
+#
+# The kernel is built once and every boot uses it; the boots that only
+# differ in what they judge share one run of QEMU.
+
+import functools
+import os
+import re
+import shutil
+import stat
+import subprocess
+import sys
+import time
+
+import cifsroot_guest as guest
+import cifsroot_kernel as kernel
+from cifsroot_common import HarnessError, log, out_dir
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+KUNIT_SUITE = 'cifsroot'
+KUNIT_MIN_CASES = 60
+
+
+class Failed(Exception):
+	"""A check did not hold; the message says what was seen."""
+
+
+def expect(cond, msg):
+	if not cond:
+		raise Failed(msg)
+
+
+# ---------------------------------------------------------------- judging
+
+def parse_ktap(console, suite):
+	"""Leaf results of a KUnit suite in a console log.
+
+	Returns a list of (ok, name) for every test case and parameter of the
+	suite (results of subtests that have their own results are left out).
+	"""
+	lines = console.splitlines()
+	start = None
+	for i, line in enumerate(lines):
+		if re.match(r'\s*# Subtest: ' + re.escape(suite) + r'\s*$', line):
+			start = i
+	if start is None:
+		return []
+	parents = set()
+	leaves = []
+	for line in lines[start + 1:]:
+		m = re.match(r'\s*# Subtest: (.+?)\s*$', line)
+		if m:
+			parents.add(m.group(1))
+			continue
+		m = re.match(r'(\s*)(not ok|ok) \d+ (?:- )?(.+?)\s*(#.*)?$', line)
+		if not m:
+			continue
+		if not m.group(1):
+			break		# the suite's own result, at the top level
+		name = m.group(3)
+		if name in parents:
+			continue
+		ok = m.group(2) == 'ok' or 'SKIP' in (m.group(4) or '')
+		leaves.append((ok, name))
+	return leaves
+
+
+def guest_values(output):
+	"""The "<key>: <value>" lines printed by guest/checks.sh."""
+	values = {}
+	for line in (output or '').splitlines():
+		key, sep, value = line.partition(': ')
+		if sep and re.fullmatch(r'[a-z]+', key):
+			values[key] = value.strip()
+	return values
+
+
+def checkpatch_verdict(output):
+	"""None when a checkpatch --strict report is clean, else why not.
+
+	The only CHECK tolerated is CamelCase for the Root_* names of
+	include/linux/root_dev.h, which follow that header's convention.
+	"""
+	m = re.search(r'total: (\d+) errors, (\d+) warnings, (\d+) checks', output)
+	if not m:
+		return 'no checkpatch summary:\n' + output[-2000:]
+	if int(m.group(1)) or int(m.group(2)):
+		return output
+	for line in output.splitlines():
+		if line.startswith('CHECK:') and \
+		   not re.match(r'CHECK: Avoid CamelCase: <Root_[A-Z]+>', line):
+			return output
+	return None
+
+
+# ---------------------------------------------------------------- setup
+
+@functools.lru_cache(maxsize=None)
+def kernel_image():
+	return kernel.build()
+
+
+class MainBoot:
+	"""The boot that most checks judge: rootfs, smbd, QEMU, once."""
+
+	def __init__(self):
+		self.dir = out_dir('check')
+		self.share = os.path.join(self.dir, 'share')
+		self.log = os.path.join(self.dir, 'main-boot.log')
+		self.result = None
+		self.values = {}
+		self.output = None
+
+	def run(self):
+		image = kernel_image()
+		guest.make_rootfs(self.share)
+		check_dir = os.path.join(self.share, 'check')
+		os.makedirs(check_dir)
+		preset = os.path.join(check_dir, 'preset')
+		with open(preset, 'w') as f:
+			f.write('made on the server\n')
+		os.chown(preset, 1234, 5678)
+		run_dir = os.path.join(self.share, 'etc', 'cifsroot')
+		shutil.copyfile(os.path.join(HERE, 'guest', 'checks.sh'),
+				os.path.join(run_dir, 'run'))
+		self.token = os.urandom(8).hex()
+		with open(os.path.join(run_dir, 'token'), 'w') as f:
+			f.write(self.token + '\n')
+		with guest.Smbd(self.share) as smbd:
+			self.result = guest.boot(image, guest.cmdline(smbd),
+						 self.log, timeout=300)
+		self.output, self.status = guest.command_output(
+			self.result.console)
+		self.values = guest_values(self.output)
+
+	def need(self, key):
+		if key not in self.values:
+			raise Failed(f'the guest printed no "{key}:" line; '
+				     + guest.explain_failure(self.result))
+		return self.values[key]
+
+	def path(self, name):
+		return os.path.join(self.share, 'check', name)
+
+
+@functools.lru_cache(maxsize=None)
+def main_boot():
+	boot = MainBoot()
+	boot.run()
+	return boot
+
+
+# ---------------------------------------------------------------- tests
+
+def test_harness():
+	"""The harness's own unit tests."""
+	res = subprocess.run([sys.executable, '-m', 'unittest', '-q',
+			      'cifsroot_check_test', 'cifsroot_guest_test'],
+			     cwd=HERE, capture_output=True, text=True)
+	expect(res.returncode == 0, res.stderr[-3000:])
+
+
+def test_strip():
+	"""The stripped base has no trace of the older SMB root."""
+	kernel.apply()
+	left = kernel.strip_leftovers(kernel.tree_dir())
+	expect(not left, 'left in the base:\n' + '\n'.join(left))
+
+
+def test_checkpatch():
+	"""Every patch of the series passes checkpatch --strict."""
+	patches = [p for p in kernel.series()
+		   if not os.path.basename(p).startswith('0000-')]
+	expect(len(patches) >= 3, f'only {len(patches)} patches')
+	bad = []
+	for patch in patches:
+		ok, out = kernel.checkpatch(patch)
+		why = checkpatch_verdict(out)
+		if why:
+			bad.append(os.path.basename(patch) + ':\n' + why)
+	expect(not bad, '\n'.join(bad))
+
+
+def test_boot_root():
+	"""The kernel mounts cifs on / and runs /sbin/init from the share."""
+	boot = main_boot()
+	expect(guest.START_MARK in boot.result.console,
+	       'init never started: ' + guest.explain_failure(boot.result))
+	root = boot.need('root')
+	expect(re.search(r'^//10\.0\.2\.2/root / cifs ', root),
+	       'root is not cifs: ' + root)
+	expect('cifsroot-init: token ' + boot.token in boot.result.console,
+	       'init did not read the token from the share')
+	expect(boot.status == 0, f'guest checks exited {boot.status}')
+
+
+def sha256(path):
+	import hashlib
+	h = hashlib.sha256()
+	with open(path, 'rb') as f:
+		for block in iter(lambda: f.read(1 << 16), b''):
+			h.update(block)
+	return h.hexdigest()
+
+
+def test_write():
+	"""A file the guest writes is on the share, same bytes, after poweroff."""
+	boot = main_boot()
+	want = boot.need('written')
+	path = boot.path('written.bin')
+	expect(os.path.exists(path), 'written.bin is not on the share')
+	size = os.path.getsize(path)
+	expect(size == 512 * 1024, f'written.bin has {size} bytes on the server')
+	expect(sha256(path) == want, 'SHA-256 differs between guest and server')
+
+
+def test_kunit():
+	"""The KUnit suite of the parser ran in the boot and passed."""
+	boot = main_boot()
+	leaves = parse_ktap(boot.result.console, KUNIT_SUITE)
+	failed = [name for ok, name in leaves if not ok]
+	expect(leaves, f'no KTAP results of suite {KUNIT_SUITE}')
+	expect(not failed, 'failed: ' + ', '.join(failed))
+	expect(len(leaves) >= KUNIT_MIN_CASES,
+	       f'{len(leaves)} cases, want at least {KUNIT_MIN_CASES}')
+	return f'{len(leaves)} cases passed'
+
+
+def owner(path):
+	st = os.lstat(path)
+	return f'{st.st_uid}:{st.st_gid}'
+
+
+def test_owner_from_guest():
+	"""A file chowned to 1000:1000 in the guest is 1000:1000 on both sides."""
+	boot = main_boot()
+	seen = boot.need('owned')
+	expect(seen == '1000:1000', 'guest shows ' + seen)
+	expect(owner(boot.path('owned')) == '1000:1000',
+	       'server has ' + owner(boot.path('owned')))
+
+
+def test_owner_from_server():
+	"""A file the server stores as 1234:5678 shows as 1234:5678."""
+	seen = main_boot().need('preset')
+	expect(seen == '1234:5678', 'guest shows ' + seen)
+
+
+def test_symlink():
+	"""A symlink made in the guest is a real symlink on the server."""
+	boot = main_boot()
+	expect(boot.need('symlink') == 'target-of-link',
+	       'guest reads ' + boot.need('symlink'))
+	path = boot.path('symlink')
+	expect(os.path.islink(path), 'not a symlink on the server: '
+	       + stat.filemode(os.lstat(path).st_mode))
+	expect(os.readlink(path) == 'target-of-link',
+	       'server link points to ' + os.readlink(path))
+
+
+def test_special_files():
+	"""A setuid bit, a fifo, a character device and a hard link survive."""
+	boot = main_boot()
+	errors = []
+	if boot.need('setuid') != '4755':
+		errors.append('guest setuid mode ' + boot.need('setuid'))
+	if os.stat(boot.path('setuid')).st_mode & 0o7777 != 0o4755:
+		errors.append('server setuid mode %o' %
+			      os.stat(boot.path('setuid')).st_mode)
+	if boot.need('fifo') != 'fifo':
+		errors.append('guest fifo is ' + boot.need('fifo'))
+	if not stat.S_ISFIFO(os.lstat(boot.path('fifo')).st_mode):
+		errors.append('server fifo is not a fifo')
+	if not boot.need('chardev').endswith('character special file 1:3'):
+		errors.append('guest chardev is ' + boot.need('chardev'))
+	st = os.lstat(boot.path('chardev'))
+	if not stat.S_ISCHR(st.st_mode) or \
+	   (os.major(st.st_rdev), os.minor(st.st_rdev)) != (1, 3):
+		errors.append('server chardev is not character device 1:3')
+	src, dst = boot.need('hardlink').split()
+	if src != dst or not src.endswith(':2'):
+		errors.append('guest hard link inodes ' + boot.need('hardlink'))
+	a, b = os.lstat(boot.path('hardsrc')), os.lstat(boot.path('hardlink'))
+	if a.st_ino != b.st_ino or a.st_nlink != 2:
+		errors.append('server hard link is not one inode with 2 links')
+	expect(not errors, '; '.join(errors))
+
+
+def test_wrong_share():
+	"""A wrong share name ends in our named panic, well within the timeout."""
+	image = kernel_image()
+	share = os.path.join(out_dir('check'), 'share-panic')
+	os.makedirs(share, exist_ok=True)
+	log_path = os.path.join(out_dir('check'), 'wrong-share.log')
+	with guest.Smbd(share) as smbd:
+		res = guest.boot(image, guest.cmdline(smbd, share='nosuch'),
+				 log_path, timeout=180)
+	want = ('cifsroot: cannot mount root: server 10.0.2.2, share nosuch: '
+		'error -6 (share not found)')
+	expect(not res.timed_out, 'no panic: ' + guest.explain_failure(res))
+	expect(want in res.console, 'no named panic: '
+	       + guest.explain_failure(res))
+	expect('No working init found' not in res.console,
+	       'the boot went on past the failed mount')
+	expect(smbd.password not in res.console, 'the password was printed')
+	return f'panic after {res.elapsed:.0f}s of QEMU'
+
+
+TESTS = [
+	('harness unit tests', test_harness),
+	('strip: the base has no trace of the older SMB root', test_strip),
+	('series: every patch is checkpatch --strict clean', test_checkpatch),
+	('boot: cifs on / and /sbin/init from the share', test_boot_root),
+	('boot: a file written by the guest is on the share', test_write),
+	('kunit: the cifsroot= parser suite passes', test_kunit),
+	('posix: guest chown 1000:1000 holds on the server', test_owner_from_guest),
+	('posix: server owner 1234:5678 shows in the guest', test_owner_from_server),
+	('posix: a guest symlink is a real symlink on the server', test_symlink),
+	('posix: setuid, fifo, char device, hard link survive', test_special_files),
+	('panic: a wrong share ends in the named panic', test_wrong_share),
+]
+
+
+def main(only=''):
+	selected = [(n, f) for n, f in TESTS if only in n]
+	print('KTAP version 1')
+	print(f'1..{len(selected)}')
+	passed = failed = 0
+	for i, (name, fn) in enumerate(selected, 1):
+		t0 = time.monotonic()
+		try:
+			note = fn()
+			ok, detail = True, note or ''
+		except (Failed, HarnessError) as e:
+			ok, detail = False, str(e)
+		took = time.monotonic() - t0
+		if ok:
+			passed += 1
+		else:
+			failed += 1
+		print(f'{"ok" if ok else "not ok"} {i} - {name} ({took:.0f}s)'
+		      + (f' # {detail}' if ok and detail else ''), flush=True)
+		if not ok:
+			for line in detail.splitlines():
+				print('# ' + line)
+	print(f'{passed} passed, {failed} failed', flush=True)
+	return 1 if failed else 0

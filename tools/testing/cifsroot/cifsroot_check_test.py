@@ -1,0 +1,76 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unit tests of the judging code of cifsroot_check.py.
+
+import unittest
+
+import cifsroot_check as check
+
+KTAP = '''[    1.0] KTAP version 1
+[    1.0] 1..2
+[    1.0]     KTAP version 1
+[    1.0]     # Subtest: other
+[    1.0]     ok 1 unrelated
+[    1.0] ok 1 other
+[    1.1]     KTAP version 1
+[    1.1]     # Subtest: cifsroot
+[    1.1]     1..2
+[    1.1]         KTAP version 1
+[    1.1]         # Subtest: cifs_root_test_parse
+[    1.1]         ok 1 plain
+[    1.1]         not ok 2 bad one
+[    1.1]     # cifs_root_test_parse: pass:1 fail:1 skip:0 total:2
+[    1.1]     not ok 1 cifs_root_test_parse
+[    1.1]     ok 2 cifs_root_test_unc_limit
+[    1.1] not ok 2 cifsroot
+'''
+
+
+class ParseKtapTest(unittest.TestCase):
+	def strip(self, text):
+		return '\n'.join(line.split('] ', 1)[1] for line in
+				 text.splitlines())
+
+	def test_leaves_of_the_suite_only(self):
+		leaves = check.parse_ktap(self.strip(KTAP), 'cifsroot')
+		self.assertEqual(leaves, [(True, 'plain'), (False, 'bad one'),
+					  (True, 'cifs_root_test_unc_limit')])
+
+	def test_missing_suite(self):
+		self.assertEqual(check.parse_ktap(self.strip(KTAP), 'nosuch'), [])
+
+
+class GuestValuesTest(unittest.TestCase):
+	def test_values(self):
+		out = 'root: //a/b / cifs rw 0 0\nnoise\nowned: 1000:1000\n'
+		self.assertEqual(check.guest_values(out),
+				 {'root': '//a/b / cifs rw 0 0',
+				  'owned': '1000:1000'})
+
+
+class CheckpatchVerdictTest(unittest.TestCase):
+	def test_clean(self):
+		self.assertIsNone(check.checkpatch_verdict(
+			'total: 0 errors, 0 warnings, 0 checks, 10 lines checked'))
+
+	def test_root_dev_camelcase_tolerated(self):
+		self.assertIsNone(check.checkpatch_verdict(
+			'CHECK: Avoid CamelCase: <Root_CIFS>\n'
+			'total: 0 errors, 0 warnings, 1 checks, 10 lines checked'))
+
+	def test_other_check_fails(self):
+		self.assertIsNotNone(check.checkpatch_verdict(
+			'CHECK: Alignment should match open parenthesis\n'
+			'total: 0 errors, 0 warnings, 1 checks, 10 lines checked'))
+
+	def test_warning_fails(self):
+		self.assertIsNotNone(check.checkpatch_verdict(
+			'total: 0 errors, 1 warnings, 0 checks, 10 lines checked'))
+
+	def test_no_summary_fails(self):
+		self.assertIsNotNone(check.checkpatch_verdict('Traceback'))
+
+
+if __name__ == '__main__':
+	unittest.main()

@@ -19,7 +19,7 @@ from cifsroot_common import HarnessError, log  # noqa: E402
 
 def main(argv):
 	p = argparse.ArgumentParser(description=__doc__)
-	sub = p.add_subparsers(dest='cmd', required=True)
+	sub = p.add_subparsers(dest='step', required=True)
 	sub.add_parser('fetch', help='extract the base tree into the cache')
 	sub.add_parser('strip', help='remove the older SMB root (tag base)')
 	sub.add_parser('apply', help='commit our overlay as a series on base')
@@ -34,23 +34,23 @@ def main(argv):
 		       help='run only the tests whose name contains this')
 	args = p.parse_args(argv)
 	try:
-		if args.cmd == 'fetch':
+		if args.step == 'fetch':
 			kernel.fetch()
-		elif args.cmd == 'strip':
+		elif args.step == 'strip':
 			kernel.strip()
-		elif args.cmd == 'apply':
+		elif args.step == 'apply':
 			kernel.apply()
-		elif args.cmd == 'series':
+		elif args.step == 'series':
 			kernel.series()
-		elif args.cmd == 'build':
+		elif args.step == 'build':
 			kernel.build()
-		elif args.cmd == 'rootfs':
+		elif args.step == 'rootfs':
 			import cifsroot_guest as guest
 			guest.make_rootfs()
-		elif args.cmd == 'boot':
+		elif args.step == 'boot':
 			import cifsroot_guest as guest
 			return guest.interactive_boot(args.cmd)
-		elif args.cmd == 'check':
+		elif args.step == 'check':
 			import cifsroot_check as check
 			return check.main(args.only)
 	except HarnessError as e:

@@ -37,8 +37,23 @@ class ParseKtapTest(unittest.TestCase):
 		self.assertEqual(leaves, [(True, 'plain'), (False, 'bad one'),
 					  (True, 'cifs_root_test_unc_limit')])
 
+	def test_printk_timestamps(self):
+		leaves = check.parse_ktap(KTAP, 'cifsroot')
+		self.assertEqual(len(leaves), 3)
+
 	def test_missing_suite(self):
 		self.assertEqual(check.parse_ktap(self.strip(KTAP), 'nosuch'), [])
+
+
+class PrintedPasswordTest(unittest.TestCase):
+	def test_command_line_echo_is_not_ours(self):
+		console = ('Kernel command line: cifsroot=//a/b,password=pw\n'
+			   'cifsroot: cannot mount root: server a, share b\n')
+		self.assertEqual(check.printed_password(console, 'pw'), [])
+
+	def test_other_line_is_caught(self):
+		console = 'cifsroot: options password=pw\n'
+		self.assertEqual(len(check.printed_password(console, 'pw')), 1)
 
 
 class GuestValuesTest(unittest.TestCase):

@@ -1,0 +1,503 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of the cifsroot harness: a busybox root file system, a private
+# smbd serving it on an unprivileged local port, the kernel command line that
+# mounts it as root and a QEMU boot that records the serial console.
+#
+# QEMU user networking lets the guest reach the host's loopback as 10.0.2.2,
+# so smbd listens on 127.0.0.1 only.
+
+import collections
+import fcntl
+import os
+import secrets
+import shutil
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import tempfile
+import time
+
+import cifsroot_kernel as kernel
+from cifsroot_common import HarnessError, REPO, log, out_dir, run, step
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+GUEST_INIT = os.path.join(HERE, 'guest', 'init')
+BUSYBOX = '/bin/busybox'
+HOST_ADDR = '10.0.2.2'
+
+START_MARK = 'cifsroot-init: started'
+EXIT_MARK = 'cifsroot-exit:'
+
+ROOTFS_DIRS = {
+	'bin': 0o755, 'sbin': 0o755, 'usr/bin': 0o755, 'usr/sbin': 0o755,
+	'dev': 0o755, 'proc': 0o555, 'sys': 0o555, 'tmp': 0o1777,
+	'root': 0o700, 'etc': 0o755, 'etc/cifsroot': 0o755,
+	'home': 0o755, 'home/user': 0o755, 'run': 0o755, 'var': 0o755,
+}
+
+PASSWD = ('root:x:0:0:root:/root:/bin/sh\n'
+	  'user:x:1000:1000:user:/home/user:/bin/sh\n'
+	  'nobody:x:65534:65534:nobody:/nonexistent:/bin/false\n')
+
+GROUP = ('root:x:0:\n'
+	 'user:x:1000:\n'
+	 'nogroup:x:65534:\n')
+
+
+def default_share():
+	"""Where `make rootfs` and `make boot` keep the guest's root."""
+	return os.path.join(out_dir('boot'), 'share')
+
+
+def check_dest(dest):
+	"""Refuse to wipe anything that is not a dedicated rootfs directory."""
+	real = os.path.realpath(dest)
+	if real == '/' or REPO.startswith(real + os.sep) or real == REPO:
+		raise HarnessError(f'refusing to use {dest} for a rootfs')
+	return real
+
+
+def write_file(path, text, mode=0o644):
+	"""Write `text` to `path` and give it `mode`."""
+	with open(path, 'w') as f:
+		f.write(text)
+	os.chmod(path, mode)
+
+
+def busybox_applets():
+	"""Applet paths relative to / (bin/ls, usr/sbin/...), from busybox."""
+	out = run([BUSYBOX, '--list-full'], capture=True)
+	return [line.strip().lstrip('/') for line in out.stdout.splitlines()
+		if line.strip()]
+
+
+def link_applets(dest):
+	"""One relative symlink per applet, so they resolve on any server."""
+	count = 0
+	for applet in busybox_applets():
+		if applet in ('bin/busybox', 'sbin/init'):
+			continue
+		path = os.path.join(dest, applet)
+		os.makedirs(os.path.dirname(path), exist_ok=True)
+		target = os.path.relpath('/' + BUSYBOX.lstrip('/'),
+					 os.path.dirname('/' + applet))
+		if os.path.lexists(path):
+			os.unlink(path)
+		os.symlink(target, path)
+		count += 1
+	return count
+
+
+@step('rootfs')
+def make_rootfs(dest=None):
+	"""Create a busybox root file system in `dest` (wiped first)."""
+	dest = check_dest(dest or default_share())
+	if not os.path.exists(BUSYBOX):
+		raise HarnessError(BUSYBOX + ' missing: install busybox-static')
+	shutil.rmtree(dest, ignore_errors=True)
+	os.makedirs(dest)
+	os.chmod(dest, 0o755)
+	for d, mode in ROOTFS_DIRS.items():
+		os.makedirs(os.path.join(dest, d), exist_ok=True)
+		os.chmod(os.path.join(dest, d), mode)
+	os.chown(os.path.join(dest, 'home', 'user'), 1000, 1000)
+	shutil.copy2(BUSYBOX, os.path.join(dest, 'bin', 'busybox'))
+	os.chmod(os.path.join(dest, 'bin', 'busybox'), 0o755)
+	count = link_applets(dest)
+	shutil.copyfile(GUEST_INIT, os.path.join(dest, 'sbin', 'init'))
+	os.chmod(os.path.join(dest, 'sbin', 'init'), 0o755)
+	write_file(os.path.join(dest, 'etc', 'passwd'), PASSWD)
+	write_file(os.path.join(dest, 'etc', 'group'), GROUP)
+	log(f'rootfs in {dest}: busybox with {count} applets')
+	return dest
+
+
+def free_port():
+	"""An unprivileged TCP port on 127.0.0.1 that is free right now."""
+	with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+		s.bind(('127.0.0.1', 0))
+		return s.getsockname()[1]
+
+
+def port_open(port):
+	"""Whether something accepts TCP connections on 127.0.0.1:`port`."""
+	try:
+		with socket.create_connection(('127.0.0.1', port), timeout=1):
+			return True
+	except OSError:
+		return False
+
+
+def tail(path, lines=30):
+	"""The last `lines` lines of a text file, or '' when unreadable."""
+	try:
+		with open(path, errors='replace') as f:
+			return ''.join(f.readlines()[-lines:])
+	except OSError:
+		return ''
+
+
+# Subdirectories of smbd's temporary state directory
+STATE_DIRS = ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc')
+
+
+class Smbd:
+	"""A private smbd serving `share_dir` as [root] on a free local port.
+
+	All of its state lives in a temporary directory removed on exit. It
+	runs as root so that the client, logged in as root, may chown and mknod
+	through the SMB1 UNIX extensions.
+	"""
+
+	START_TIMEOUT = 30
+	share = 'root'
+
+	def __init__(self, share_dir, user='root', password=None):
+		self.share_dir = os.path.abspath(share_dir)
+		self.user = user
+		self.password = password or secrets.token_hex(12)
+		self.port = None
+		self.tmp = None
+		self.proc = None
+		self.conf = None
+		self.log_path = None
+
+	def config(self):
+		"""The smb.conf text; every path points into the temp dir."""
+		t = self.tmp
+		return f'''[global]
+	server role = standalone server
+	workgroup = WORKGROUP
+	netbios name = CIFSROOT
+	security = user
+	map to guest = never
+	passdb backend = tdbsam:{t}/passdb.tdb
+	private dir = {t}/private
+	lock directory = {t}/lock
+	state directory = {t}/state
+	cache directory = {t}/cache
+	pid directory = {t}/pid
+	ncalrpc dir = {t}/ncalrpc
+	log file = {t}/log.%m
+	log level = 1
+	smb ports = {self.port}
+	interfaces = 127.0.0.1
+	bind interfaces only = yes
+	disable netbios = yes
+	server min protocol = NT1
+	unix extensions = yes
+	# the client's default sec=ntlmssp carries NTLMv2, which the
+	# default "ntlm auth = ntlmv2-only" accepts
+	load printers = no
+	printing = bsd
+	printcap name = /dev/null
+	disable spoolss = yes
+
+[{self.share}]
+	path = {self.share_dir}
+	read only = no
+	guest ok = no
+	# a root file system: modes as the client sets them, exact names
+	create mask = 07777
+	directory mask = 07777
+	case sensitive = yes
+	preserve case = yes
+	short preserve case = yes
+	mangled names = no
+	map archive = no
+'''
+
+	def __enter__(self):
+		try:
+			self.start()
+		except BaseException:
+			self.stop()
+			raise
+		return self
+
+	def __exit__(self, *exc):
+		self.stop()
+		return False
+
+	def start(self):
+		"""Write the config, add the user, start smbd and wait."""
+		if not os.path.isdir(self.share_dir):
+			raise HarnessError('no directory ' + self.share_dir)
+		self.tmp = tempfile.mkdtemp(prefix='cifsroot-smbd-')
+		for d in STATE_DIRS:
+			os.makedirs(os.path.join(self.tmp, d))
+		os.chmod(os.path.join(self.tmp, 'private'), 0o700)
+		self.port = free_port()
+		self.conf = os.path.join(self.tmp, 'smb.conf')
+		self.log_path = os.path.join(self.tmp, 'smbd.log')
+		write_file(self.conf, self.config())
+		run(['smbpasswd', '-c', self.conf, '-a', '-s', self.user],
+		    input=f'{self.password}\n{self.password}\n', capture=True)
+		cmd = ['smbd', '--foreground', '--no-process-group',
+		       '--debug-stdout', '-s', self.conf]
+		with open(self.log_path, 'w') as logf:
+			self.proc = subprocess.Popen(
+				cmd, stdin=subprocess.DEVNULL, stdout=logf,
+				stderr=subprocess.STDOUT,
+				start_new_session=True)
+		self.wait_ready()
+		log(f'smbd serving {self.share_dir} as '
+		    f'//127.0.0.1/{self.share} on port {self.port}')
+
+	def wait_ready(self):
+		"""Wait until smbd accepts connections; fail if it exits."""
+		deadline = time.monotonic() + self.START_TIMEOUT
+		while time.monotonic() < deadline:
+			status = self.proc.poll()
+			if status is not None:
+				raise HarnessError(f'smbd exited ({status}):\n'
+						   + tail(self.log_path))
+			if port_open(self.port):
+				return
+			time.sleep(0.2)
+		raise HarnessError(f'smbd not listening on port {self.port} '
+				   f'after {self.START_TIMEOUT}s:\n'
+				   + tail(self.log_path))
+
+	def stop(self):
+		"""SIGTERM smbd's process group, SIGKILL it if it lingers."""
+		if self.proc is not None:
+			self.signal_group(signal.SIGTERM)
+			try:
+				self.proc.wait(timeout=5)
+			except subprocess.TimeoutExpired:
+				self.signal_group(signal.SIGKILL)
+				self.proc.wait()
+			# children (one per client) may outlive the parent
+			self.signal_group(signal.SIGKILL)
+			self.proc = None
+		if self.tmp:
+			shutil.rmtree(self.tmp, ignore_errors=True)
+			self.tmp = None
+
+	def signal_group(self, sig):
+		"""Send `sig` to smbd and its children (its own group)."""
+		try:
+			os.killpg(self.proc.pid, sig)
+		except ProcessLookupError:
+			pass
+
+	def smbclient(self, command, check=True):
+		"""Run smbclient commands on the share over SMB1 (NT1)."""
+		return run(['smbclient', '-p', str(self.port),
+			    f'//127.0.0.1/{self.share}',
+			    '-U', f'{self.user}%{self.password}', '-m', 'NT1',
+			    '--option=client min protocol=NT1', '-c', command],
+			   capture=True, check=check)
+
+
+def cmdline(smbd, share=None, options=''):
+	"""The kernel command line mounting `smbd`'s share as root."""
+	source = (f'//{HOST_ADDR}/{share or smbd.share},port={smbd.port},'
+		  f'username={smbd.user},password={smbd.password}')
+	if options:
+		source += ',' + options
+	return cmdline_for(source)
+
+
+def cmdline_for(source):
+	"""The kernel command line for a `cifsroot=` value."""
+	return (f'console=ttyS0 root=/dev/cifs rw ip=dhcp cifsroot={source} '
+		'panic=-1')
+
+
+# KVM_GET_SUPPORTED_CPUID: _IOWR(KVMIO, 0x05, struct kvm_cpuid2)
+KVM_GET_SUPPORTED_CPUID = 0xc008ae05
+CPUID_ENTRY = struct.Struct('10I')	# struct kvm_cpuid_entry2
+
+
+def kvm_supported_cpuid(fd, nent=256):
+	"""(function, index, eax, ebx, ecx, edx) entries KVM can give guests."""
+	buf = bytearray(struct.pack('II', nent, 0) +
+			bytes(CPUID_ENTRY.size * nent))
+	fcntl.ioctl(fd, KVM_GET_SUPPORTED_CPUID, buf, True)
+	count = struct.unpack_from('I', buf)[0]
+	for i in range(count):
+		e = CPUID_ENTRY.unpack_from(buf, 8 + CPUID_ENTRY.size * i)
+		yield e[0], e[1], e[3], e[4], e[5], e[6]
+
+
+def kvm_usable():
+	"""Whether KVM can run our guest.
+
+	Opening /dev/kvm is not enough: some nested setups offer a KVM that
+	cannot give guests SSE3, on which QEMU's default CPU hangs at boot.
+	"""
+	try:
+		fd = os.open('/dev/kvm', os.O_RDWR | os.O_CLOEXEC)
+	except OSError:
+		return False
+	try:
+		for function, _, _, _, ecx, _ in kvm_supported_cpuid(fd):
+			if function == 1:
+				return bool(ecx & 1)
+		return False
+	except OSError:
+		return False
+	finally:
+		os.close(fd)
+
+
+def accelerator():
+	"""CIFSROOT_ACCEL if set, else kvm when usable, else tcg."""
+	return os.environ.get('CIFSROOT_ACCEL') or \
+		('kvm' if kvm_usable() else 'tcg')
+
+
+def qemu_command(kernel_image, append):
+	"""The QEMU command line booting `kernel_image` with `append`."""
+	return ['qemu-system-x86_64', '-m', '256', '-accel', accelerator(),
+		'-kernel', kernel_image, '-append', append,
+		'-nographic', '-no-reboot',
+		'-netdev', 'user,id=n0', '-device', 'e1000,netdev=n0']
+
+
+BootResult = collections.namedtuple(
+	'BootResult', 'status timed_out elapsed console')
+
+
+def read_console(log_path):
+	"""The console text QEMU wrote to `log_path`, with plain newlines."""
+	with open(log_path, 'rb') as f:
+		return f.read().decode(errors='replace').replace('\r', '')
+
+
+def boot(kernel_image, append, log_path, timeout=120, interactive=False):
+	"""Boot QEMU; returns BootResult(status, timed_out, elapsed, console).
+
+	Non-interactive boots read /dev/null and write the serial console to
+	`log_path`; QEMU is killed when `timeout` seconds pass. Interactive
+	boots use the caller's terminal (leave QEMU with Ctrl-A x).
+	"""
+	cmd = qemu_command(kernel_image, append)
+	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}')
+	t0 = time.monotonic()
+	if interactive:
+		res = subprocess.run(cmd)
+		return BootResult(res.returncode, False,
+				  time.monotonic() - t0, '')
+	timed_out = False
+	with open(log_path, 'wb') as logf:
+		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+					stdout=logf, stderr=subprocess.STDOUT,
+					start_new_session=True)
+		try:
+			proc.wait(timeout=timeout)
+		except subprocess.TimeoutExpired:
+			timed_out = True
+			proc.kill()
+			proc.wait()
+	elapsed = time.monotonic() - t0
+	if timed_out:
+		log(f'boot: timed out after {timeout}s, QEMU killed')
+	else:
+		log(f'boot: QEMU exited ({proc.returncode}) '
+		    f'after {elapsed:.1f}s')
+	return BootResult(proc.returncode, timed_out, elapsed,
+			  read_console(log_path))
+
+
+def command_output(console):
+	"""(output, status) of the run script; status None if it never ended."""
+	lines = console.splitlines()
+	start = None
+	for i, line in enumerate(lines):
+		if START_MARK in line:
+			start = i + 1
+		elif start is not None and line.startswith(EXIT_MARK):
+			status = line[len(EXIT_MARK):].strip()
+			if not status.isdigit():
+				status = '255'
+			return '\n'.join(lines[start:i]), int(status)
+	return None, None
+
+
+def explain_failure(result):
+	"""Why a boot went wrong, with its last console lines."""
+	why = 'timed out' if result.timed_out else \
+		f'QEMU exited ({result.status})'
+	last = '\n'.join(result.console.splitlines()[-30:])
+	return f'{why} after {result.elapsed:.0f}s; last console lines:\n{last}'
+
+
+def run_in_guest(image, smbd, share_dir, cmd, log_path, timeout=300):
+	"""Run `cmd` in the guest; print its output, return its status."""
+	run_dir = os.path.join(share_dir, 'etc', 'cifsroot')
+	os.makedirs(run_dir, exist_ok=True)
+	write_file(os.path.join(run_dir, 'run'), cmd + '\n', 0o755)
+	result = boot(image, cmdline(smbd), log_path, timeout=timeout)
+	output, status = command_output(result.console)
+	if status is None:
+		log('the command did not finish in the guest: '
+		    + explain_failure(result))
+		return 1
+	print(output, flush=True)
+	log(f'guest command exited with {status}')
+	return status
+
+
+def init_report(console):
+	"""What init printed after starting, without the final reboot lines."""
+	_, found, rest = console.partition(START_MARK + '\n')
+	if not found:
+		return None
+	return '\n'.join(line for line in rest.splitlines()
+			 if not line.startswith('[') or 'reboot:' not in line)
+
+
+def report_boot(result):
+	"""Print what init reports about its root; 0 if it ran."""
+	report = init_report(result.console)
+	if report is None:
+		log('init never started: ' + explain_failure(result))
+		return 1
+	print(report, flush=True)
+	return 0
+
+
+def boot_remote(image, server, options, cmd):
+	"""Boot from a server given by CIFSROOT_SERVER, no local smbd."""
+	if cmd:
+		raise HarnessError('CMD cannot be used with CIFSROOT_SERVER: '
+				   'the harness cannot write to that share')
+	source = server + (',' + options if options else '')
+	append = cmdline_for(source)
+	if sys.stdin.isatty():
+		return boot(image, append, None, interactive=True).status
+	log_path = os.path.join(out_dir('boot'), 'console.log')
+	return report_boot(boot(image, append, log_path, timeout=300))
+
+
+def interactive_boot(cmd=''):
+	"""`make boot`: boot the test kernel from a local Samba share.
+
+	With `cmd`, run it in the guest and return its exit status. Without,
+	give a shell when stdin is a terminal, else print what the guest
+	reports about its root.
+	"""
+	image = kernel.build()
+	server = os.environ.get('CIFSROOT_SERVER')
+	if server:
+		return boot_remote(image, server,
+				   os.environ.get('CIFSROOT_OPTS', ''), cmd)
+	share_dir = make_rootfs(default_share())
+	log_path = os.path.join(out_dir('boot'), 'console.log')
+	with Smbd(share_dir) as smbd:
+		if cmd:
+			return run_in_guest(image, smbd, share_dir, cmd,
+					    log_path)
+		if sys.stdin.isatty():
+			write_file(os.path.join(share_dir, 'etc', 'cifsroot',
+						'interactive'), '')
+			return boot(image, cmdline(smbd), None,
+				    interactive=True).status
+		return report_boot(boot(image, cmdline(smbd), log_path,
+					timeout=300))

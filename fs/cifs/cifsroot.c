@@ -377,7 +377,34 @@ static int __init cifs_root_parse(const char *arg, struct cifs_root_cfg *cfg)
 	return 0;
 }
 
+/*
+ * Copy @opts to @buf with the value of every password option replaced by
+ * "***", for messages. @buf is as large as @opts or larger.
+ */
+static void __init cifs_root_mask(const char *opts, char *buf, size_t size)
+{
+	const char *end = opts + strlen(opts), *o;
+	char key[CIFS_ROOT_KEY_MAX + 1];
+	char *p = buf;
+	size_t len;
+
+	*buf = '\0';
+	for (o = opts; (o = cifs_root_next_item(o, end, &len)); o += len) {
+		const char *eq = memchr(o, '=', len);
+		bool secret;
+
+		cifs_root_option_key(o, len, key);
+		secret = eq && !strcmp(key, "password");
+		p += scnprintf(p, buf + size - p, "%s%.*s%s",
+			       p == buf ? "" : ",",
+			       (int)(secret ? eq + 1 - o : len), o,
+			       secret ? "***" : "");
+	}
+}
+
 static struct cifs_root_cfg cifs_root __initdata;
+/* The options as logged: one password value may grow to "***". */
+static char cifs_root_logged_opts[sizeof(cifs_root.opts) + 3] __initdata;
 static int cifs_root_err __initdata = -ENOENT;
 
 static int __init cifs_root_setup(char *arg)
@@ -404,6 +431,9 @@ int __init cifs_root_data(char **dev, char **opts)
 		pr_err("root=/dev/cifs needs cifsroot=//<server>/<share>\n");
 	if (cifs_root_err)
 		return cifs_root_err;
+	cifs_root_mask(cifs_root.opts, cifs_root_logged_opts,
+		       sizeof(cifs_root_logged_opts));
+	pr_info("mounting %s with %s\n", cifs_root.unc, cifs_root_logged_opts);
 	*dev = cifs_root.unc;
 	*opts = cifs_root.opts;
 	return 0;

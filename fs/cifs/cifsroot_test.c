@@ -236,11 +236,35 @@ static void __init cifs_root_test_reparse(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, cfg->opts, "");
 }
 
+static const struct {
+	const char *in;
+	const char *out;
+} cifs_root_test_masks[] = {
+	{ "vers=1.0,unix", "vers=1.0,unix" },
+	{ "username=u,password=secret", "username=u,password=***" },
+	{ "pass=secret,port=1", "pass=***,port=1" },
+	{ "password=", "password=***" },
+	{ "password=a=b,c", "password=***,c" },
+	{ "nopassword,passwords=x", "nopassword,passwords=x" },
+};
+
+static void __init cifs_root_test_mask(struct kunit *test)
+{
+	char buf[64];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cifs_root_test_masks); i++) {
+		cifs_root_mask(cifs_root_test_masks[i].in, buf, sizeof(buf));
+		KUNIT_EXPECT_STREQ(test, buf, cifs_root_test_masks[i].out);
+	}
+}
+
 static struct kunit_case cifs_root_test_cases_run[] __refdata = {
 	KUNIT_CASE_PARAM(cifs_root_test_parse, cifs_root_gen_params),
 	KUNIT_CASE(cifs_root_test_unc_limit),
 	KUNIT_CASE(cifs_root_test_opts_limit),
 	KUNIT_CASE(cifs_root_test_reparse),
+	KUNIT_CASE(cifs_root_test_mask),
 	{}
 };
 

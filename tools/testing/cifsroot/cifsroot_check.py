@@ -137,6 +137,7 @@ class MainBoot:
 		with open(os.path.join(run_dir, 'token'), 'w') as f:
 			f.write(self.token + '\n')
 		with guest.Smbd(self.share) as smbd:
+			self.password = smbd.password
 			self.result = guest.boot(image, guest.cmdline(smbd),
 						 self.log, timeout=300)
 		self.output, self.status = guest.command_output(
@@ -192,7 +193,7 @@ def test_checkpatch():
 
 
 def test_boot_root():
-	"""The kernel mounts cifs on / and runs /sbin/init from the share."""
+	"""cifs on /, /sbin/init from the share, the password never printed."""
 	boot = main_boot()
 	expect(guest.START_MARK in boot.result.console,
 	       'init never started: ' + guest.explain_failure(boot.result))
@@ -202,6 +203,8 @@ def test_boot_root():
 	expect('cifsroot-init: token ' + boot.token in boot.result.console,
 	       'init did not read the token from the share')
 	expect(boot.status == 0, f'guest checks exited {boot.status}')
+	shown = printed_password(boot.result.console, boot.password)
+	expect(not shown, 'the password was printed: ' + shown[0])
 
 
 def sha256(path):

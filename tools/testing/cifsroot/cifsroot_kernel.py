@@ -413,7 +413,7 @@ def configure(tree, out, fragments=('cifsroot.config',)):
 	if old == text and os.path.exists(os.path.join(out, '.config')):
 		log('configuration unchanged')
 		return
-	kmake(tree, out, 'tinyconfig')
+	kmake(tree, out, 'tinyconfig', capture=True)
 	env = dict(os.environ, ARCH='x86_64')
 	run([os.path.join(tree, 'scripts', 'kconfig', 'merge_config.sh'),
 	     '-m', '-O', out, os.path.join(out, '.config')] + frags,

@@ -2,12 +2,13 @@
 /*
  * SMB root file system: the cifsroot= boot parameter.
  *
- * cifsroot=//<server>/<share>[/<path>...][,<option>[,<option>...]]
+ * cifsroot=[//<server>|/]<share>[/<path>...][,<option>[,<option>...]]
  *
- * The argument is parsed once, strictly, into the UNC the client mounts and
- * the option string it is given. Nothing half-parsed is ever mounted: any
- * error is reported in one line and the boot stops with a panic that names
- * it. See Documentation/filesystems/cifs/cifsroot.rst.
+ * The argument, or the root path that DHCP supplied, is parsed once,
+ * strictly, into the UNC the client mounts and the option string it is
+ * given. Nothing half-parsed is ever mounted: any error is reported in one
+ * line and the boot stops with a panic that names it.
+ * See Documentation/filesystems/cifs/cifsroot.rst.
  */
 
 #define pr_fmt(fmt) "cifsroot: " fmt
@@ -15,44 +16,84 @@
 #include <linux/ctype.h>
 #include <linux/delay.h>
 #include <linux/errno.h>
-#include <linux/init.h>
+#include <linux/in.h>
+#include <linux/in6.h>
 #include <linux/inet.h>
+#include <linux/init.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/kstrtox.h>
 #include <linux/printk.h>
 #include <linux/root_dev.h>
+#include <linux/socket.h>
 #include <linux/string.h>
+#include <net/ipconfig.h>
 
-/* Longest "//server/share/path" accepted, in bytes. */
+/* Longest "//server/share/path" accepted, in bytes, after %s is expanded. */
 #define CIFS_ROOT_UNC_MAX	256
-/* Longest option list accepted after the UNC, in bytes. */
+/* Longest option list accepted from one source, in bytes. */
 #define CIFS_ROOT_OPTS_MAX	1024
 /* Longest key of one option ("echo_interval" is 13). */
 #define CIFS_ROOT_KEY_MAX	32
 /* Room for the defaults in front of the user's options. */
 #define CIFS_ROOT_DEFAULTS_MAX	64
+/* Longest server address: an IPv6 address with an IPv4 tail. */
+#define CIFS_ROOT_SERVER_MAX	45
 
-/* Retry policy: exponential backoff within a total budget. */
-#define CIFS_ROOT_DELAY_MIN_MS	250
-#define CIFS_ROOT_DELAY_MAX_MS	4000
+/*
+ * Retry policy: an exponential backoff from 100 ms that is capped at 1 s,
+ * so that the root is mounted at most a second after the server comes up,
+ * within a budget that the retry= option changes.
+ */
+#define CIFS_ROOT_DELAY_MIN_MS	100
+#define CIFS_ROOT_DELAY_MAX_MS	1000
 #define CIFS_ROOT_BUDGET_S	90
+#define CIFS_ROOT_BUDGET_MAX_S	86400
 
 /**
- * struct cifs_root_cfg - a parsed cifsroot= argument
- * @server: the server address as text (a dotted quad)
+ * struct cifs_root_source - what the SMB root is chosen from
+ * @arg: the cifsroot= argument, or NULL
+ * @dhcp: the root path DHCP supplied (option 17), or NULL
+ * @boot_server: the boot server ipconfig learned, as a dotted quad, or
+ *	NULL; the server of a UNC that starts with a single '/'
+ * @client: this machine's IPv4 address as a dotted quad, or NULL; what %s
+ *	in the share or path stands for
+ */
+struct cifs_root_source {
+	const char *arg;
+	const char *dhcp;
+	const char *boot_server;
+	const char *client;
+};
+
+/**
+ * struct cifs_root_cfg - a parsed SMB root
+ * @family: AF_INET or AF_INET6
+ * @server: the server address as text, without brackets
  * @share: the share name followed by the optional sub-path
  * @unc: what the client mounts, "//@server/@share"
  * @opts: the option string the client is given: our defaults that the
- *	user did not replace, then the user's options in their order
+ *	user did not replace, then the DHCP options that the command line
+ *	did not replace, then the command line's, each in their order
+ * @budget: how long to retry errors that may go away, in seconds
  * @why: on error, what is wrong, without any option value (a value may
  *	be a password)
  */
 struct cifs_root_cfg {
-	char server[sizeof("255.255.255.255")];
+	int family;
+	char server[CIFS_ROOT_SERVER_MAX + 1];
 	char share[CIFS_ROOT_UNC_MAX + 1];
 	char unc[CIFS_ROOT_UNC_MAX + 1];
-	char opts[CIFS_ROOT_DEFAULTS_MAX + CIFS_ROOT_OPTS_MAX + 1];
-	char why[96];
+	char opts[CIFS_ROOT_DEFAULTS_MAX + 2 * CIFS_ROOT_OPTS_MAX + 2];
+	unsigned int budget;
+	char why[128];
+};
+
+/* One comma-separated source: its UNC part and its options. */
+struct cifs_root_list {
+	const char *name;
+	const char *unc, *unc_end;
+	const char *opts, *end;
 };
 
 /*
@@ -110,16 +151,23 @@ static const char *const cifs_root_reserved[] __initconst = {
 	"unc", "source", "prefixpath", "ip", "addr",
 };
 
+/* Our own options, consumed here and not given to the client. */
+#define CIFS_ROOT_OPT_RETRY	"retry"
+
 /* Characters SMB does not allow in share and path names. */
 static const char cifs_root_bad_name_chars[] __initconst = "\\:*?\"<>|";
 
-static __printf(2, 3) bool __init cifs_root_fail(struct cifs_root_cfg *cfg,
+/* Record what is wrong, prefixed with where it came from; returns false. */
+static __printf(3, 4) bool __init cifs_root_fail(struct cifs_root_cfg *cfg,
+						 const char *origin,
 						 const char *fmt, ...)
 {
 	va_list args;
+	int n;
 
+	n = scnprintf(cfg->why, sizeof(cfg->why), "%s: ", origin);
 	va_start(args, fmt);
-	vsnprintf(cfg->why, sizeof(cfg->why), fmt, args);
+	vsnprintf(cfg->why + n, sizeof(cfg->why) - n, fmt, args);
 	va_end(args);
 	return false;
 }
@@ -151,36 +199,89 @@ static bool __init cifs_root_parse_ipv4(const char *s, size_t len)
 	return octets == 4;
 }
 
-/* Check "share[/path...]"; a trailing '/' is dropped. */
-static bool __init cifs_root_parse_share(struct cifs_root_cfg *cfg,
-					 const char *s, size_t len)
+/* [IPv6] with nothing else inside the brackets; no zone. */
+static bool __init cifs_root_parse_ipv6(const char *s, size_t len)
 {
-	size_t i, start = 0;
+	struct in6_addr addr;
+	const char *end;
 
-	if (len && s[len - 1] == '/')
-		len--;
+	if (len < 2 || len - 2 > CIFS_ROOT_SERVER_MAX)
+		return false;
+	if (s[0] != '[' || s[len - 1] != ']')
+		return false;
+	return in6_pton(s + 1, len - 2, addr.s6_addr, -1, &end) == 1 &&
+	       end == s + len - 1;
+}
+
+/*
+ * Copy @s to @cfg->share with %s replaced by the client's address and %%
+ * by %; a trailing '/' is dropped.
+ */
+static bool __init cifs_root_expand(struct cifs_root_cfg *cfg,
+				    const char *origin, const char *s,
+				    size_t len, const char *client)
+{
+	char *p = cfg->share, *lim = cfg->share + sizeof(cfg->share);
+	size_t i;
+
+	for (i = 0; i < len && p < lim - 1; i++) {
+		if (s[i] != '%') {
+			*p++ = s[i];
+			continue;
+		}
+		if (++i < len && s[i] == '%') {
+			*p++ = '%';
+		} else if (i < len && s[i] == 's') {
+			if (!client)
+				return cifs_root_fail(cfg, origin,
+					"%%s needs the client's IPv4 address (ip=)");
+			if (strlen(client) >= (size_t)(lim - p))
+				break;
+			p += strscpy(p, client, lim - p);
+		} else {
+			return cifs_root_fail(cfg, origin,
+				"'%%' must be followed by s or %%");
+		}
+	}
+	if (i < len || p - cfg->share + 3 + strlen(cfg->server) >
+			CIFS_ROOT_UNC_MAX)
+		return cifs_root_fail(cfg, origin,
+				      "//server/share longer than %d bytes",
+				      CIFS_ROOT_UNC_MAX);
+	if (p > cfg->share && p[-1] == '/')
+		p--;
+	*p = '\0';
+	return true;
+}
+
+/* Check the share and path in @cfg->share. */
+static bool __init cifs_root_check_share(struct cifs_root_cfg *cfg,
+					 const char *origin)
+{
+	const char *s = cfg->share;
+	size_t i, start = 0, len = strlen(s);
+
 	if (!len)
-		return cifs_root_fail(cfg, "no share name after the server");
+		return cifs_root_fail(cfg, origin, "no share name");
 	for (i = 0; i <= len; i++) {
 		size_t n = i - start;
 
 		if (i < len && s[i] != '/') {
 			if (strchr(cifs_root_bad_name_chars, s[i]))
-				return cifs_root_fail(cfg,
+				return cifs_root_fail(cfg, origin,
 					"character '%c' not allowed in share or path",
 					s[i]);
 			continue;
 		}
 		if (!n)
-			return cifs_root_fail(cfg, "empty share or path component");
+			return cifs_root_fail(cfg, origin,
+					      "empty share or path component");
 		if ((n == 1 && s[start] == '.') ||
 		    (n == 2 && s[start] == '.' && s[start + 1] == '.'))
-			return cifs_root_fail(cfg,
+			return cifs_root_fail(cfg, origin,
 				"'.' and '..' are not allowed in the path");
 		start = i + 1;
 	}
-	memcpy(cfg->share, s, len);
-	cfg->share[len] = '\0';
 	return true;
 }
 
@@ -241,8 +342,8 @@ static const char *__init cifs_root_next_item(const char *s,
 	return s;
 }
 
-/* Does the user's option list name the setting @key? */
-static bool __init cifs_root_user_has(const char *opts, const char *end,
+/* Does the option list name the setting @key? */
+static bool __init cifs_root_list_has(const char *opts, const char *end,
 				      const char *key)
 {
 	char other[CIFS_ROOT_KEY_MAX + 1];
@@ -257,123 +358,231 @@ static bool __init cifs_root_user_has(const char *opts, const char *end,
 	return false;
 }
 
-static bool __init cifs_root_check_options(struct cifs_root_cfg *cfg,
-					   const char *opts, const char *end)
+/* Split one source into UNC and options and check what is in it. */
+static bool __init cifs_root_split(struct cifs_root_cfg *cfg,
+				   struct cifs_root_list *l, const char *s)
 {
 	char key[CIFS_ROOT_KEY_MAX + 1];
 	unsigned int n = 0;
 	const char *o;
 	size_t len, i;
 
-	for (o = opts; (o = cifs_root_next_item(o, end, &len)); o += len) {
+	l->unc = s;
+	l->end = s + strlen(s);
+	for (o = s; o < l->end; o++)
+		if (*o < 0x20 || *o > 0x7e)
+			return cifs_root_fail(cfg, l->name,
+				"byte 0x%02x at offset %zu is not printable ASCII",
+				(unsigned char)*o, (size_t)(o - s));
+	l->unc_end = strchrnul(s, ',');
+	l->opts = *l->unc_end ? l->unc_end + 1 : l->unc_end;
+	if (l->unc_end - l->unc > CIFS_ROOT_UNC_MAX)
+		return cifs_root_fail(cfg, l->name,
+				      "//server/share longer than %d bytes",
+				      CIFS_ROOT_UNC_MAX);
+	if (l->end - l->opts > CIFS_ROOT_OPTS_MAX)
+		return cifs_root_fail(cfg, l->name,
+				      "options longer than %d bytes",
+				      CIFS_ROOT_OPTS_MAX);
+
+	for (o = l->opts; (o = cifs_root_next_item(o, l->end, &len)); o += len) {
 		n++;
 		if (!cifs_root_valid_key(o, len))
-			return cifs_root_fail(cfg,
+			return cifs_root_fail(cfg, l->name,
 				"option %u: key must be 1-%d of a-z, 0-9, _",
 				n, CIFS_ROOT_KEY_MAX);
 	}
-	for (o = opts; (o = cifs_root_next_item(o, end, &len)); o += len) {
+	for (o = l->opts; (o = cifs_root_next_item(o, l->end, &len)); o += len) {
 		cifs_root_option_key(o, len, key);
 		for (i = 0; i < ARRAY_SIZE(cifs_root_reserved); i++)
 			if (!strcmp(key, cifs_root_reserved[i]))
-				return cifs_root_fail(cfg,
+				return cifs_root_fail(cfg, l->name,
 					"option '%s' is set from the server and share",
 					key);
-		if (cifs_root_user_has(o + len, end, key))
-			return cifs_root_fail(cfg, "option '%s' given twice",
-					      key);
+		if (cifs_root_list_has(o + len, l->end, key))
+			return cifs_root_fail(cfg, l->name,
+					      "option '%s' given twice", key);
 	}
 	return true;
 }
 
-/* Our defaults the user did not replace, then the user's options. */
-static void __init cifs_root_build_options(struct cifs_root_cfg *cfg,
-					   const char *opts, const char *end)
+/* Server, share and path from the UNC part of @l. */
+static bool __init cifs_root_parse_unc(struct cifs_root_cfg *cfg,
+				       const struct cifs_root_list *l,
+				       const struct cifs_root_source *src)
 {
-	char *p = cfg->opts, *lim = cfg->opts + sizeof(cfg->opts);
+	const char *s = l->unc, *share;
+	size_t len;
+
+	if (*s != '/')
+		return cifs_root_fail(cfg, l->name,
+				      "must start with //<server>/<share> or /<share>");
+	if (s[1] == '/') {
+		s += 2;
+		share = memchr(s, '/', l->unc_end - s);
+		if (!share)
+			share = l->unc_end;
+		len = share - s;
+		if (!len)
+			return cifs_root_fail(cfg, l->name,
+					      "no server before the share");
+		if (cifs_root_parse_ipv4(s, len)) {
+			cfg->family = AF_INET;
+			memcpy(cfg->server, s, len);
+		} else if (cifs_root_parse_ipv6(s, len)) {
+			cfg->family = AF_INET6;
+			memcpy(cfg->server, s + 1, len - 2);
+		} else {
+			return cifs_root_fail(cfg, l->name,
+				"server is not an IPv4 address or an [IPv6] address");
+		}
+		s = share;
+	} else {
+		if (!src->boot_server)
+			return cifs_root_fail(cfg, l->name,
+				"no server: give //<server>/<share>, or a boot server by DHCP or ip=");
+		cfg->family = AF_INET;
+		strscpy(cfg->server, src->boot_server, sizeof(cfg->server));
+	}
+	if (s < l->unc_end)
+		s++;
+	if (!cifs_root_expand(cfg, l->name, s, l->unc_end - s, src->client) ||
+	    !cifs_root_check_share(cfg, l->name))
+		return false;
+	snprintf(cfg->unc, sizeof(cfg->unc), "//%s/%s", cfg->server,
+		 cfg->share);
+	return true;
+}
+
+/* Take our own options out of the list: they are not the client's. */
+static bool __init cifs_root_own_option(struct cifs_root_cfg *cfg,
+					const char *origin, const char *o,
+					size_t len)
+{
+	char key[CIFS_ROOT_KEY_MAX + 1], val[12];
+	const char *eq = memchr(o, '=', len);
+
+	cifs_root_option_key(o, len, key);
+	if (strcmp(key, CIFS_ROOT_OPT_RETRY))
+		return false;
+	if (!eq || len - (eq + 1 - o) >= sizeof(val)) {
+		cfg->budget = UINT_MAX;
+	} else {
+		memcpy(val, eq + 1, len - (eq + 1 - o));
+		val[len - (eq + 1 - o)] = '\0';
+		if (kstrtouint(val, 10, &cfg->budget))
+			cfg->budget = UINT_MAX;
+	}
+	if (cfg->budget > CIFS_ROOT_BUDGET_MAX_S)
+		cifs_root_fail(cfg, origin,
+			       "retry= takes seconds from 0 to %d",
+			       CIFS_ROOT_BUDGET_MAX_S);
+	return true;
+}
+
+static void __init cifs_root_append(struct cifs_root_cfg *cfg, char **p,
+				    const char *o, size_t len)
+{
+	char *lim = cfg->opts + sizeof(cfg->opts);
+
+	*p += scnprintf(*p, lim - *p, "%s%.*s", *p == cfg->opts ? "" : ",",
+			(int)len, o);
+}
+
+/*
+ * Our defaults that neither source replaced, then the DHCP options (@base,
+ * or NULL) that the command line (@top) did not replace, then the
+ * command line's.
+ */
+static bool __init cifs_root_build_options(struct cifs_root_cfg *cfg,
+					   const struct cifs_root_list *base,
+					   const struct cifs_root_list *top)
+{
+	const struct cifs_root_list *lists[] = { base, top };
+	char key[CIFS_ROOT_KEY_MAX + 1];
+	char *p = cfg->opts;
 	const char *o;
 	size_t len, i;
 
-	for (i = 0; i < ARRAY_SIZE(cifs_root_defaults); i++)
-		if (!cifs_root_user_has(opts, end, cifs_root_defaults[i].key))
-			p += scnprintf(p, lim - p, "%s%s", p == cfg->opts ? "" : ",",
-				       cifs_root_defaults[i].opt);
-	for (o = opts; (o = cifs_root_next_item(o, end, &len)); o += len)
-		p += scnprintf(p, lim - p, "%s%.*s", p == cfg->opts ? "" : ",",
-			       (int)len, o);
+	cfg->budget = CIFS_ROOT_BUDGET_S;
+	for (i = 0; i < ARRAY_SIZE(cifs_root_defaults); i++) {
+		if ((base && cifs_root_list_has(base->opts, base->end,
+						cifs_root_defaults[i].key)) ||
+		    (top && cifs_root_list_has(top->opts, top->end,
+					       cifs_root_defaults[i].key)))
+			continue;
+		cifs_root_append(cfg, &p, cifs_root_defaults[i].opt,
+				 strlen(cifs_root_defaults[i].opt));
+	}
+	for (i = 0; i < ARRAY_SIZE(lists); i++) {
+		const struct cifs_root_list *l = lists[i];
+
+		if (!l)
+			continue;
+		for (o = l->opts; (o = cifs_root_next_item(o, l->end, &len));
+		     o += len) {
+			cifs_root_option_key(o, len, key);
+			if (l == base && top &&
+			    cifs_root_list_has(top->opts, top->end, key))
+				continue;
+			if (cifs_root_own_option(cfg, l->name, o, len)) {
+				if (cfg->why[0])
+					return false;
+				continue;
+			}
+			cifs_root_append(cfg, &p, o, len);
+		}
+	}
+	return true;
 }
 
 /**
- * cifs_root_parse() - parse a cifsroot= argument
- * @arg: the argument, "//server/share[/path][,options]"
+ * cifs_root_parse() - choose and parse the SMB root
+ * @src: the cifsroot= argument and what ipconfig learned
  * @cfg: filled with the result; on error only @cfg->why is meaningful
  *
- * A pure function: it reads nothing but @arg and writes nothing but @cfg.
+ * A pure function: it reads nothing but @src and writes nothing but @cfg.
+ * When cifsroot= names a share, it is used alone; otherwise the DHCP root
+ * path supplies the share and options, and options given on the command
+ * line replace the DHCP ones of the same setting.
  *
- * Return: 0, -EINVAL for malformed input or -ENAMETOOLONG when a part is
- * over its limit; @cfg->why then says what is wrong.
+ * Return: 0, or -EINVAL when the input is malformed or over a limit;
+ * @cfg->why then says what is wrong.
  */
-static int __init cifs_root_parse(const char *arg, struct cifs_root_cfg *cfg)
+static int __init cifs_root_parse(const struct cifs_root_source *src,
+				  struct cifs_root_cfg *cfg)
 {
-	const char *server, *share, *opts, *end;
-	size_t i, len;
+	struct cifs_root_list cmd = { .name = "cifsroot=" };
+	struct cifs_root_list dhcp = { .name = "DHCP root path" };
+	const struct cifs_root_list *unc;
+	bool from_dhcp;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (!arg || !*arg) {
-		cifs_root_fail(cfg, "empty argument");
+	if (src->arg && !cifs_root_split(cfg, &cmd, src->arg))
 		return -EINVAL;
-	}
-	len = strlen(arg);
-	end = arg + len;
-	for (i = 0; i < len; i++) {
-		if (arg[i] < 0x20 || arg[i] > 0x7e) {
-			cifs_root_fail(cfg,
-				       "byte 0x%02x at offset %zu is not printable ASCII",
-				       (unsigned char)arg[i], i);
+	from_dhcp = !src->arg || cmd.unc == cmd.unc_end;
+	if (from_dhcp) {
+		if (!src->dhcp || !*src->dhcp) {
+			cifs_root_fail(cfg, "cifsroot=",
+				       src->arg ? "no share, and DHCP gave no root path" :
+				       "missing, and DHCP gave no root path");
 			return -EINVAL;
 		}
+		if (!cifs_root_split(cfg, &dhcp, src->dhcp))
+			return -EINVAL;
 	}
-	if (strncmp(arg, "//", 2)) {
-		cifs_root_fail(cfg, "must start with //<server>/<share>");
+	unc = from_dhcp ? &dhcp : &cmd;
+	if (unc->unc == unc->unc_end) {
+		cifs_root_fail(cfg, unc->name, "no //<server>/<share>");
 		return -EINVAL;
 	}
-	opts = strchrnul(arg, ',');
-	if (opts - arg > CIFS_ROOT_UNC_MAX) {
-		cifs_root_fail(cfg, "//server/share longer than %d bytes",
-			       CIFS_ROOT_UNC_MAX);
-		return -ENAMETOOLONG;
-	}
-	if (end - opts > CIFS_ROOT_OPTS_MAX + 1) {
-		cifs_root_fail(cfg, "options longer than %d bytes",
-			       CIFS_ROOT_OPTS_MAX);
-		return -ENAMETOOLONG;
-	}
-
-	server = arg + 2;
-	share = memchr(server, '/', opts - server);
-	if (!share)
-		share = opts;
-	if (share == server) {
-		cifs_root_fail(cfg, "no server before the share");
+	if (!cifs_root_parse_unc(cfg, unc, src) ||
+	    !cifs_root_build_options(cfg, from_dhcp ? &dhcp : NULL,
+				     src->arg ? &cmd : NULL)) {
+		cfg->unc[0] = '\0';
+		cfg->opts[0] = '\0';
 		return -EINVAL;
 	}
-	if (!cifs_root_parse_ipv4(server, share - server)) {
-		cifs_root_fail(cfg, "server is not an IPv4 address a.b.c.d");
-		return -EINVAL;
-	}
-	memcpy(cfg->server, server, share - server);
-	if (share < opts)
-		share++;
-	if (!cifs_root_parse_share(cfg, share, opts - share))
-		return -EINVAL;
-	snprintf(cfg->unc, sizeof(cfg->unc), "//%s/%s", cfg->server,
-		 cfg->share);
-
-	if (*opts)
-		opts++;
-	if (!cifs_root_check_options(cfg, opts, end))
-		return -EINVAL;
-	cifs_root_build_options(cfg, opts, end);
 	return 0;
 }
 
@@ -405,14 +614,12 @@ static void __init cifs_root_mask(const char *opts, char *buf, size_t size)
 static struct cifs_root_cfg cifs_root __initdata;
 /* The options as logged: one password value may grow to "***". */
 static char cifs_root_logged_opts[sizeof(cifs_root.opts) + 3] __initdata;
-static int cifs_root_err __initdata = -ENOENT;
+static char *cifs_root_arg __initdata;
 
 static int __init cifs_root_setup(char *arg)
 {
 	ROOT_DEV = Root_CIFS;
-	cifs_root_err = cifs_root_parse(arg, &cifs_root);
-	if (cifs_root_err)
-		pr_err("invalid cifsroot=: %s\n", cifs_root.why);
+	cifs_root_arg = arg;
 	return 1;
 }
 __setup("cifsroot=", cifs_root_setup);
@@ -422,15 +629,32 @@ __setup("cifsroot=", cifs_root_setup);
  * @dev: set to the UNC, "//server/share[/path]"
  * @opts: set to the mount options
  *
- * Return: 0, or a negative errno when cifsroot= was missing or invalid
- * (already reported).
+ * Parses cifsroot= together with what ipconfig learned from DHCP; called
+ * once the network is configured.
+ *
+ * Return: 0, or -EINVAL when no valid root could be made (reported).
  */
 int __init cifs_root_data(char **dev, char **opts)
 {
-	if (cifs_root_err == -ENOENT)
-		pr_err("root=/dev/cifs needs cifsroot=//<server>/<share>\n");
-	if (cifs_root_err)
-		return cifs_root_err;
+	char client[sizeof("255.255.255.255")], server[sizeof(client)];
+	struct cifs_root_source src = { .arg = cifs_root_arg };
+	int err;
+
+	if (root_server_path[0])
+		src.dhcp = root_server_path;
+	if (ic_myaddr != htonl(INADDR_NONE)) {
+		snprintf(client, sizeof(client), "%pI4", &ic_myaddr);
+		src.client = client;
+	}
+	if (root_server_addr != htonl(INADDR_NONE)) {
+		snprintf(server, sizeof(server), "%pI4", &root_server_addr);
+		src.boot_server = server;
+	}
+	err = cifs_root_parse(&src, &cifs_root);
+	if (err) {
+		pr_err("invalid root: %s\n", cifs_root.why);
+		return err;
+	}
 	cifs_root_mask(cifs_root.opts, cifs_root_logged_opts,
 		       sizeof(cifs_root_logged_opts));
 	pr_info("mounting %s with %s\n", cifs_root.unc, cifs_root_logged_opts);
@@ -489,6 +713,7 @@ static unsigned int cifs_root_delay_ms __initdata;
 /**
  * cifs_root_retry() - decide whether to try the SMB root mount again
  * @err: the error of the last attempt
+ * @forever: rootwait was given: retry errors that may go away forever
  *
  * Errors that retrying cannot fix end at once; others are retried with an
  * exponential backoff until the budget is spent. Sleeps before returning
@@ -496,15 +721,16 @@ static unsigned int cifs_root_delay_ms __initdata;
  *
  * Return: true to try again.
  */
-bool __init cifs_root_retry(int err)
+bool __init cifs_root_retry(int err, bool forever)
 {
 	if (cifs_root_permanent(err))
 		return false;
 	if (!cifs_root_delay_ms) {
-		cifs_root_deadline = jiffies + CIFS_ROOT_BUDGET_S * HZ;
+		cifs_root_deadline = jiffies + cifs_root.budget * HZ;
 		cifs_root_delay_ms = CIFS_ROOT_DELAY_MIN_MS;
 	}
-	if (time_after(jiffies + msecs_to_jiffies(cifs_root_delay_ms),
+	if (!forever &&
+	    time_after(jiffies + msecs_to_jiffies(cifs_root_delay_ms),
 		       cifs_root_deadline))
 		return false;
 	pr_info_ratelimited("%s: error %d, retrying in %u ms\n", cifs_root.unc,
@@ -516,7 +742,7 @@ bool __init cifs_root_retry(int err)
 
 /**
  * cifs_root_panic() - stop the boot with one message naming the failure
- * @err: the last error of the mount, or of cifsroot= itself
+ * @err: the last error of the mount, or of parsing the root
  */
 void __init __noreturn cifs_root_panic(int err)
 {
@@ -524,8 +750,8 @@ void __init __noreturn cifs_root_panic(int err)
 	size_t i;
 
 	if (!cifs_root.unc[0])
-		panic("cifsroot: no valid cifsroot= (%s): check the kernel command line\n",
-		      cifs_root.why[0] ? cifs_root.why : "missing");
+		panic("cifsroot: no valid root (%s): check cifsroot= and the DHCP root path\n",
+		      cifs_root.why);
 	for (i = 0; i < ARRAY_SIZE(cifs_root_hints); i++) {
 		if (cifs_root_hints[i].err == err) {
 			what = cifs_root_hints[i].what;

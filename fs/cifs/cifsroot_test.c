@@ -10,14 +10,20 @@
 
 struct cifs_root_test_case {
 	const char *name;
-	const char *in;
+	struct cifs_root_source src;
 	int err;
 	const char *unc;
 	const char *opts;
+	unsigned int budget;	/* BUDGET(seconds) to check it */
 };
 
-#define OK(n, i, u, o)	{ .name = n, .in = i, .unc = u, .opts = o }
-#define BAD(n, i)	{ .name = n, .in = i, .err = -EINVAL }
+#define BUDGET(s)	((s) + 1)
+
+#define OK(n, i, u, o)	{ .name = n, .src.arg = i, .unc = u, .opts = o }
+#define BAD(n, i)	{ .name = n, .src.arg = i, .err = -EINVAL }
+/* a case with DHCP input: root path @d, boot server @b, client @c */
+#define SRC(i, d, b, c)	.src = { .arg = i, .dhcp = d, .boot_server = b, \
+				 .client = c }
 
 static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	/* servers and shares */
@@ -91,7 +97,7 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	OK("empty items ignored", "//1.2.3.4/s,,port=1,,sec=none,",
 	   "//1.2.3.4/s", D ",port=1,sec=none"),
 	/* malformed arguments */
-	{ .name = "null", .in = NULL, .err = -EINVAL },
+	{ .name = "null", .src.arg = NULL, .err = -EINVAL },
 	BAD("empty", ""),
 	BAD("bare slash", "/"),
 	BAD("two slashes", "//"),
@@ -120,7 +126,6 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	BAD("space in server", "//1.2.3.4 /s"),
 	BAD("host name", "//server/s"),
 	BAD("hex address", "//0x7f.0.0.1/s"),
-	BAD("ipv6 not yet", "//[fd00::1]/s"),
 	/* malformed shares and paths */
 	BAD("empty component", "//1.2.3.4/s//sub"),
 	BAD("dot-dot component", "//1.2.3.4/s/../x"),
@@ -150,6 +155,109 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	BAD("ip is ours", "//1.2.3.4/s,ip=5.6.7.8"),
 	BAD("addr is ours", "//1.2.3.4/s,addr=5.6.7.8"),
 	BAD("prefixpath is ours", "//1.2.3.4/s,prefixpath=/x"),
+	/* IPv6 servers */
+	OK("ipv6", "//[fd00::1]/s", "//fd00::1/s", D),
+	OK("ipv6 loopback", "//[::1]/s/sub", "//::1/s/sub", D),
+	OK("ipv6 full", "//[fd00:1:2:3:4:5:6:7]/s", "//fd00:1:2:3:4:5:6:7/s",
+	   D),
+	OK("ipv6 with ipv4 tail", "//[::ffff:1.2.3.4]/s",
+	   "//::ffff:1.2.3.4/s", D),
+	OK("ipv6 upper case", "//[FD00::A]/s", "//FD00::A/s", D),
+	BAD("ipv6 without brackets", "//fd00::1/s"),
+	BAD("ipv6 unclosed", "//[fd00::1/s"),
+	BAD("ipv6 empty brackets", "//[]/s"),
+	BAD("ipv6 triple colon", "//[fd00:::1]/s"),
+	BAD("ipv6 two double colons", "//[fd00::1::2]/s"),
+	BAD("ipv6 with zone", "//[fe80::1%eth0]/s"),
+	BAD("ipv6 trailing text", "//[fd00::1]x/s"),
+	BAD("ipv4 in brackets", "//[1.2.3.4]/s"),
+	BAD("ipv6 bad hex", "//[fd00::g]/s"),
+	/* per-client paths */
+	{ "client address", SRC("//1.2.3.4/roots/%s", NULL, NULL, "10.0.0.7"),
+	  .unc = "//1.2.3.4/roots/10.0.0.7", .opts = D },
+	{ "client address as share", SRC("//1.2.3.4/%s", NULL, NULL, "10.0.0.7"),
+	  .unc = "//1.2.3.4/10.0.0.7", .opts = D },
+	{ "client address twice", SRC("//1.2.3.4/r/%s/%s", NULL, NULL, "10.0.0.7"),
+	  .unc = "//1.2.3.4/r/10.0.0.7/10.0.0.7", .opts = D },
+	{ "literal percent", SRC("//1.2.3.4/a%%b", NULL, NULL, "10.0.0.7"),
+	  .unc = "//1.2.3.4/a%b", .opts = D },
+	{ "client address from dhcp path",
+	  SRC(NULL, "//1.2.3.4/roots/%s", NULL, "10.0.0.7"),
+	  .unc = "//1.2.3.4/roots/10.0.0.7", .opts = D },
+	BAD("client address unknown", "//1.2.3.4/roots/%s"),
+	{ "percent other", SRC("//1.2.3.4/a%d", NULL, NULL, "10.0.0.7"),
+	  .err = -EINVAL },
+	{ "percent at end", SRC("//1.2.3.4/a%", NULL, NULL, "10.0.0.7"),
+	  .err = -EINVAL },
+	{ "percent in server", SRC("//1.2.3.%s/a", NULL, NULL, "10.0.0.7"),
+	  .err = -EINVAL },
+	/* DHCP root path and boot server */
+	{ "dhcp root path", SRC(NULL, "//10.0.0.1/root,username=u", NULL, NULL),
+	  .unc = "//10.0.0.1/root", .opts = D ",username=u" },
+	{ "dhcp path on boot server", SRC(NULL, "/root", "10.0.0.1", NULL),
+	  .unc = "//10.0.0.1/root", .opts = D },
+	{ "dhcp path, empty cifsroot=", SRC("", "//10.0.0.1/r", NULL, NULL),
+	  .unc = "//10.0.0.1/r", .opts = D },
+	{ "command line options override dhcp",
+	  SRC(",password=right", "//10.0.0.1/r,username=u,password=wrong",
+	      NULL, NULL),
+	  .unc = "//10.0.0.1/r", .opts = D ",username=u,password=right" },
+	{ "dhcp option replaces default",
+	  SRC(NULL, "//10.0.0.1/r,vers=2.0", NULL, NULL),
+	  .unc = "//10.0.0.1/r", .opts = "unix,hard,serverino,rootfs,vers=2.0" },
+	{ "both replace defaults", SRC(",soft", "//10.0.0.1/r,nounix", NULL, NULL),
+	  .unc = "//10.0.0.1/r", .opts = "vers=1.0,serverino,rootfs,nounix,soft" },
+	{ "command line share ignores dhcp",
+	  SRC("//1.2.3.4/s", "//5.6.7.8/x,port=9", NULL, NULL),
+	  .unc = "//1.2.3.4/s", .opts = D },
+	{ "command line share ignores other dhcp path",
+	  SRC("//1.2.3.4/s", "10.0.0.1:/export", NULL, NULL),
+	  .unc = "//1.2.3.4/s", .opts = D },
+	{ "command line path on boot server", SRC("/s,port=1", NULL, "10.0.0.1", NULL),
+	  .unc = "//10.0.0.1/s", .opts = D ",port=1" },
+	{ "boot server with sub-path", SRC("/s/a/%s", NULL, "10.0.0.1", "10.0.0.9"),
+	  .unc = "//10.0.0.1/s/a/10.0.0.9", .opts = D },
+	{ "command line path beats dhcp server",
+	  SRC("/s", "//5.6.7.8/x", "10.0.0.1", NULL),
+	  .unc = "//10.0.0.1/s", .opts = D },
+	BAD("path without boot server", "/s"),
+	{ "bare slash on boot server", SRC("/", NULL, "10.0.0.1", NULL),
+	  .err = -EINVAL },
+	{ "nothing at all", SRC(NULL, NULL, NULL, NULL), .err = -EINVAL },
+	{ "only options, no dhcp", SRC(",port=1", NULL, NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp nfs path", SRC(NULL, "10.0.0.1:/export", NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp bad server", SRC(NULL, "//1a2.3.4.5/s", NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp non-ASCII", SRC(NULL, "//1.2.3.4/s\xe9", NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp duplicate option",
+	  SRC(NULL, "//1.2.3.4/s,password=secret,password=secret", NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp reserved option", SRC(NULL, "//1.2.3.4/s,ip=5.6.7.8", NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp only options", SRC(NULL, ",port=1", "10.0.0.1", NULL),
+	  .err = -EINVAL },
+	/* retry budget */
+	{ "default budget", SRC("//1.2.3.4/s", NULL, NULL, NULL),
+	  .unc = "//1.2.3.4/s", .opts = D, .budget = BUDGET(90) },
+	{ "retry budget", SRC("//1.2.3.4/s,retry=30", NULL, NULL, NULL),
+	  .unc = "//1.2.3.4/s", .opts = D, .budget = BUDGET(30) },
+	{ "no retries", SRC("//1.2.3.4/s,retry=0,port=1", NULL, NULL, NULL),
+	  .unc = "//1.2.3.4/s", .opts = D ",port=1", .budget = BUDGET(0) },
+	{ "longest budget", SRC("//1.2.3.4/s,retry=86400", NULL, NULL, NULL),
+	  .unc = "//1.2.3.4/s", .opts = D, .budget = BUDGET(86400) },
+	{ "command line retry beats dhcp",
+	  SRC(",retry=7", "//1.2.3.4/s,retry=5", NULL, NULL),
+	  .unc = "//1.2.3.4/s", .opts = D, .budget = BUDGET(7) },
+	BAD("budget over a day", "//1.2.3.4/s,retry=86401"),
+	BAD("budget not a number", "//1.2.3.4/s,retry=abc"),
+	BAD("budget negative", "//1.2.3.4/s,retry=-1"),
+	BAD("budget without value", "//1.2.3.4/s,retry"),
+	BAD("noretry", "//1.2.3.4/s,noretry"),
+	BAD("budget too long", "//1.2.3.4/s,retry=000000000000001"),
+	BAD("budget twice", "//1.2.3.4/s,retry=1,retry=2"),
 };
 
 static void cifs_root_test_desc(const struct cifs_root_test_case *t,
@@ -166,9 +274,10 @@ static void __init cifs_root_test_parse(struct kunit *test)
 {
 	const struct cifs_root_test_case *t = test->param_value;
 	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
-	int err = cifs_root_parse(t->in, cfg);
+	int err = cifs_root_parse(&t->src, cfg);
 
-	KUNIT_EXPECT_EQ_MSG(test, err, t->err, "input: %s", t->in);
+	KUNIT_EXPECT_EQ_MSG(test, err, t->err, "input: %s, dhcp: %s",
+			    t->src.arg, t->src.dhcp);
 	if (t->err) {
 		KUNIT_EXPECT_NE_MSG(test, cfg->why[0], '\0', "no reason given");
 		KUNIT_EXPECT_NULL_MSG(test, strstr(cfg->why, "secret"),
@@ -177,6 +286,16 @@ static void __init cifs_root_test_parse(struct kunit *test)
 	}
 	KUNIT_EXPECT_STREQ(test, cfg->unc, t->unc);
 	KUNIT_EXPECT_STREQ(test, cfg->opts, t->opts);
+	if (t->budget)
+		KUNIT_EXPECT_EQ(test, BUDGET(cfg->budget), t->budget);
+}
+
+static int __init cifs_root_test_arg(const char *arg,
+				     struct cifs_root_cfg *cfg)
+{
+	struct cifs_root_source src = { .arg = arg };
+
+	return cifs_root_parse(&src, cfg);
 }
 
 /* Fill @buf with "//1.2.3.4/" and a share making @len bytes in all. */
@@ -196,9 +315,9 @@ static void __init cifs_root_test_unc_limit(struct kunit *test)
 	char *at = cifs_root_test_unc(test, CIFS_ROOT_UNC_MAX);
 	char *over = cifs_root_test_unc(test, CIFS_ROOT_UNC_MAX + 1);
 
-	KUNIT_EXPECT_EQ(test, cifs_root_parse(at, cfg), 0);
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg(at, cfg), 0);
 	KUNIT_EXPECT_STREQ(test, cfg->unc, at);
-	KUNIT_EXPECT_EQ(test, cifs_root_parse(over, cfg), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg(over, cfg), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "256"));
 }
 
@@ -219,10 +338,31 @@ static void __init cifs_root_test_opts_limit(struct kunit *test)
 	char *at = cifs_root_test_opts(test, CIFS_ROOT_OPTS_MAX);
 	char *over = cifs_root_test_opts(test, CIFS_ROOT_OPTS_MAX + 1);
 
-	KUNIT_EXPECT_EQ(test, cifs_root_parse(at, cfg), 0);
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg(at, cfg), 0);
 	KUNIT_EXPECT_STREQ(test, cfg->opts + strlen(D ","), at + 12);
-	KUNIT_EXPECT_EQ(test, cifs_root_parse(over, cfg), -ENAMETOOLONG);
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg(over, cfg), -EINVAL);
 	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "1024"));
+}
+
+/* %s expansions that take the UNC over its limit are rejected. */
+static void __init cifs_root_test_expand_limit(struct kunit *test)
+{
+	struct cifs_root_source src = { .client = "255.255.255.255" };
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	char *arg = kunit_kzalloc(test, CIFS_ROOT_UNC_MAX + 1, GFP_KERNEL);
+	size_t n;
+
+	KUNIT_ASSERT_NOT_NULL(test, arg);
+	/* "//1.2.3.4/" (10) + 15 * "%s/" (45): 10 + 15 * 16 = 250 bytes */
+	strscpy(arg, "//1.2.3.4/", CIFS_ROOT_UNC_MAX + 1);
+	for (n = 0; n < 15; n++)
+		strcat(arg, "%s/");
+	src.arg = arg;
+	KUNIT_EXPECT_EQ(test, cifs_root_parse(&src, cfg), 0);
+	KUNIT_EXPECT_EQ(test, strlen(cfg->unc), (size_t)249);
+	strcat(arg, "%s");
+	KUNIT_EXPECT_EQ(test, cifs_root_parse(&src, cfg), -EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "256"));
 }
 
 static void __init cifs_root_test_reparse(struct kunit *test)
@@ -230,8 +370,8 @@ static void __init cifs_root_test_reparse(struct kunit *test)
 	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
 
 	/* an error after a success leaves nothing of the first behind */
-	KUNIT_EXPECT_EQ(test, cifs_root_parse("//1.2.3.4/s,port=1", cfg), 0);
-	KUNIT_EXPECT_EQ(test, cifs_root_parse("//1.2.3/s", cfg), -EINVAL);
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg("//1.2.3.4/s,port=1", cfg), 0);
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg("//1.2.3/s", cfg), -EINVAL);
 	KUNIT_EXPECT_STREQ(test, cfg->unc, "");
 	KUNIT_EXPECT_STREQ(test, cfg->opts, "");
 }
@@ -263,6 +403,7 @@ static struct kunit_case cifs_root_test_cases_run[] __refdata = {
 	KUNIT_CASE_PARAM(cifs_root_test_parse, cifs_root_gen_params),
 	KUNIT_CASE(cifs_root_test_unc_limit),
 	KUNIT_CASE(cifs_root_test_opts_limit),
+	KUNIT_CASE(cifs_root_test_expand_limit),
 	KUNIT_CASE(cifs_root_test_reparse),
 	KUNIT_CASE(cifs_root_test_mask),
 	{}

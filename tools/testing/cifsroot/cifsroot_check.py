@@ -300,25 +300,53 @@ def test_special_files():
 	expect(not errors, '; '.join(errors))
 
 
-def test_wrong_share():
-	"""A wrong share name ends in our named panic, well within the timeout."""
+def guest_seconds(console, text):
+	"""The printk time of the first console line containing `text`."""
+	for line in console.splitlines():
+		m = re.match(r'\[\s*(\d+\.\d+)\] ', line)
+		if m and text in line:
+			return float(m.group(1))
+	return None
+
+
+def panic_boot(name, want, share=None, password=None):
+	"""Boot a root that cannot be mounted; expect the named panic, fast."""
 	image = kernel_image()
-	share = os.path.join(out_dir('check'), 'share-panic')
-	os.makedirs(share, exist_ok=True)
-	log_path = os.path.join(out_dir('check'), 'wrong-share.log')
-	with guest.Smbd(share) as smbd:
-		res = guest.boot(image, guest.cmdline(smbd, share='nosuch'),
-				 log_path, timeout=180)
-	want = ('cifsroot: cannot mount root: server 10.0.2.2, share nosuch: '
-		'error -6 (share not found)')
+	share_dir = os.path.join(out_dir('check'), 'share-panic')
+	os.makedirs(share_dir, exist_ok=True)
+	log_path = os.path.join(out_dir('check'), name + '.log')
+	with guest.Smbd(share_dir) as smbd:
+		source = (f'//{guest.HOST_ADDR}/{share or smbd.share},'
+			  f'port={smbd.port},username={smbd.user},'
+			  f'password={password or smbd.password}')
+		res = guest.boot(image, guest.cmdline_for(source), log_path,
+				 timeout=180)
 	expect(not res.timed_out, 'no panic: ' + guest.explain_failure(res))
 	expect(want in res.console, 'no named panic: '
 	       + guest.explain_failure(res))
 	expect('No working init found' not in res.console,
 	       'the boot went on past the failed mount')
-	expect(not printed_password(res.console, smbd.password),
+	expect('retrying in' not in res.console,
+	       'a permanent error was retried')
+	expect(not printed_password(res.console, password or smbd.password),
 	       'the password was printed')
-	return f'panic after {res.elapsed:.0f}s of QEMU'
+	at = guest_seconds(res.console, want)
+	expect(at is not None and at < 30, f'panic at {at} s of guest time')
+	return f'panic {at:.2f} s into the boot'
+
+
+def test_wrong_share():
+	"""A wrong share name ends in our named panic, at once."""
+	return panic_boot('wrong-share',
+			  'cifsroot: cannot mount root: server 10.0.2.2, share '
+			  'nosuch: error -6 (share not found)', share='nosuch')
+
+
+def test_wrong_password():
+	"""A wrong password ends in our named panic, at once."""
+	return panic_boot('wrong-password',
+			  'cifsroot: cannot mount root: server 10.0.2.2, share '
+			  'root: error -13 (access denied)', password='wrong')
 
 
 TESTS = [
@@ -333,6 +361,7 @@ TESTS = [
 	('posix: a guest symlink is a real symlink on the server', test_symlink),
 	('posix: setuid, fifo, char device, hard link survive', test_special_files),
 	('panic: a wrong share ends in the named panic', test_wrong_share),
+	('panic: a wrong password ends in the named panic', test_wrong_password),
 ]
 
 

@@ -18,6 +18,7 @@ import traceback
 
 import cifsroot_guest as guest
 import cifsroot_kernel as kernel
+import cifsroot_net as net
 from cifsroot_common import HarnessError, log, out_dir
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -167,7 +168,8 @@ def main_boot():
 def test_harness():
 	"""The harness's own unit tests."""
 	res = subprocess.run([sys.executable, '-m', 'unittest', '-q',
-			      'cifsroot_check_test', 'cifsroot_guest_test'],
+			      'cifsroot_check_test', 'cifsroot_guest_test',
+			      'cifsroot_net_test'],
 			     cwd=HERE, capture_output=True, text=True)
 	expect(res.returncode == 0, res.stderr[-3000:])
 
@@ -349,6 +351,144 @@ def test_wrong_password():
 			  'root: error -13 (access denied)', password='wrong')
 
 
+# ------------------------------------------------ the private test network
+
+NET_RUN = """grep ' / ' /proc/mounts | sed 's/^/root: /'
+echo "markers: $(ls / | grep '^marker-' | tr '\\n' ' ')"
+"""
+
+
+def net_rootfs(dest, marker=None):
+	"""A rootfs whose run script reports the root and its markers."""
+	guest.make_rootfs(dest)
+	with open(os.path.join(dest, 'etc', 'cifsroot', 'run'), 'w') as f:
+		f.write(NET_RUN)
+	if marker:
+		with open(os.path.join(dest, 'marker-' + marker), 'w') as f:
+			f.write(marker + '\n')
+	return dest
+
+
+def net_append(cifsroot=None):
+	"""A command line for the test network, with or without cifsroot=."""
+	line = 'console=ttyS0 root=/dev/cifs rw ip=dhcp panic=-1'
+	return line + (f' cifsroot={cifsroot}' if cifsroot is not None else '')
+
+
+def net_boot(tnet, name, append, n=1):
+	"""Start a guest on a new tap of `tnet`; returns the Boot."""
+	log_path = os.path.join(out_dir('check'), name + '.log')
+	return guest.start_boot(kernel_image(), append, log_path, timeout=240,
+				net=tnet, tap=tnet.add_tap(), mac=net.mac(n))
+
+
+def judge_net_boot(res, unc, secrets=()):
+	"""The guest mounted `unc` on / and printed no secret."""
+	output, status = guest.command_output(res.console)
+	values = guest_values(output)
+	root = values.get('root', '')
+	expect(root.startswith(unc + ' / cifs '),
+	       f'root is "{root}", want {unc}: ' + guest.explain_failure(res))
+	for secret in secrets:
+		expect(not printed_password(res.console, secret),
+		       'a password was printed')
+	return values
+
+
+def test_dhcp_root_path():
+	"""root=/dev/cifs ip=dhcp alone: share and credentials from DHCP."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-dhcp'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root,'
+				   f'password={smbd.password}')
+		res = net_boot(tnet, 'dhcp-root-path', net_append()).wait()
+	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+
+
+def test_dhcp_override():
+	"""Options on the command line replace those of the DHCP root path."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-override'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root,'
+				   'password=wrong-from-dhcp')
+		res = net_boot(tnet, 'dhcp-override', net_append(
+			f',password={smbd.password}')).wait()
+	judge_net_boot(res, f'//{net.HOST4}/root',
+		       [smbd.password, 'wrong-from-dhcp'])
+
+
+def test_dhcp_server():
+	"""The server from DHCP, the share and options from the command line."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-server'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq()
+		res = net_boot(tnet, 'dhcp-server', net_append(
+			f'/root,username=root,password={smbd.password}')).wait()
+	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+
+
+def test_per_client():
+	"""Two guests mount their own %s directory and see only their marker."""
+	roots = os.path.join(out_dir('check'), 'net-roots')
+	shutil.rmtree(roots, ignore_errors=True)
+	addrs = {10: '10.55.0.10', 11: '10.55.0.11'}
+	for addr in addrs.values():
+		net_rootfs(os.path.join(roots, addr), marker=addr)
+	with net.TestNet() as tnet, tnet.smbd(roots) as smbd:
+		tnet.start_dnsmasq(hosts={net.mac(n): a for n, a in addrs.items()})
+		append = net_append(f'//{net.HOST4}/root/%s,username=root,'
+				    f'password={smbd.password}')
+		boots = {n: net_boot(tnet, f'per-client-{n}', append, n)
+			 for n in addrs}
+		results = {n: b.wait() for n, b in boots.items()}
+	for n, addr in addrs.items():
+		values = judge_net_boot(results[n], f'//{net.HOST4}/root/{addr}')
+		expect(values.get('markers', '').split() == ['marker-' + addr],
+		       f'guest {addr} sees markers "{values.get("markers")}"')
+
+
+def test_ipv6():
+	"""The root mounts from an IPv6 server, [fd55::1]."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-ipv6'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq()
+		res = net_boot(tnet, 'ipv6', net_append(
+			f'//[{net.HOST6}]/root,username=root,'
+			f'password={smbd.password}')).wait()
+	judge_net_boot(res, f'//{net.HOST6}/root', [smbd.password])
+
+
+LATE_SERVER_DELAY = 12
+
+
+def late_server_gap(name):
+	"""Boot with smbd started LATE_SERVER_DELAY s later; returns the gap.
+
+	The gap is from smbd being ready to the guest's "VFS: Mounted root"
+	line arriving on the console, both on the host's clock.
+	"""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-late'))
+	with net.TestNet() as tnet, \
+	     tnet.smbd(share, start=False) as smbd:
+		tnet.start_dnsmasq()
+		boot = net_boot(tnet, name, net_append(
+			f'//{net.HOST4}/root,username=root,'
+			f'password={smbd.password}'))
+		time.sleep(LATE_SERVER_DELAY)
+		smbd.start()
+		res = boot.wait()
+	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+	mounted = [t for t, line in res.lines if 'VFS: Mounted root' in line]
+	expect(mounted, 'no "VFS: Mounted root" line')
+	return mounted[0] - smbd.started
+
+
+def test_late_server():
+	"""The guest boots when the server comes up 12 s after it."""
+	gap = late_server_gap('late-server')
+	return f'mounted {gap:.2f} s after smbd was ready'
+
+
 TESTS = [
 	('harness unit tests', test_harness),
 	('strip: the base has no trace of the older SMB root', test_strip),
@@ -360,6 +500,12 @@ TESTS = [
 	('posix: server owner 1234:5678 shows in the guest', test_owner_from_server),
 	('posix: a guest symlink is a real symlink on the server', test_symlink),
 	('posix: setuid, fifo, char device, hard link survive', test_special_files),
+	('net: root path and credentials from DHCP', test_dhcp_root_path),
+	('net: command-line options replace DHCP ones', test_dhcp_override),
+	('net: server from DHCP, share from the command line', test_dhcp_server),
+	('net: two guests mount their own %s directory', test_per_client),
+	('net: root from an IPv6 server', test_ipv6),
+	('net: server started 12 s after the guest', test_late_server),
 	('panic: a wrong share ends in the named panic', test_wrong_share),
 	('panic: a wrong password ends in the named panic', test_wrong_password),
 ]

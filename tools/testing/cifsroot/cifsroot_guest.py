@@ -5,7 +5,8 @@
 # mounts it as root and a QEMU boot that records the serial console.
 #
 # QEMU user networking lets the guest reach the host's loopback as 10.0.2.2,
-# so smbd listens on 127.0.0.1 only.
+# so smbd listens on 127.0.0.1 only. Tests that need a real network run smbd
+# and QEMU in a private network namespace (cifsroot_net.py) instead.
 
 import collections
 import fcntl
@@ -18,6 +19,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import cifsroot_kernel as kernel
@@ -122,13 +124,56 @@ def free_port():
 		return s.getsockname()[1]
 
 
-def port_open(port):
-	"""Whether something accepts TCP connections on 127.0.0.1:`port`."""
+def port_open(port, host='127.0.0.1'):
+	"""Whether something accepts TCP connections on `host`:`port`."""
 	try:
-		with socket.create_connection(('127.0.0.1', port), timeout=1):
+		with socket.create_connection((host, port), timeout=1):
 			return True
 	except OSError:
 		return False
+
+
+# Run in a network namespace: exit status 0 when the port accepts
+PORT_PROBE = ('import socket, sys\n'
+	      'socket.create_connection((sys.argv[1], int(sys.argv[2])), '
+	      'timeout=1).close()\n')
+
+
+def netns_prefix(netns):
+	"""The command prefix that runs a command in `netns` (or nothing)."""
+	return ['ip', 'netns', 'exec', netns] if netns else []
+
+
+# Run where smbd listens: poll until the port accepts, print when. The
+# monotonic clock is one clock in every network namespace.
+READY_PROBE = '''import socket, sys, time
+host, port = sys.argv[1], int(sys.argv[2])
+deadline = time.monotonic() + float(sys.argv[3])
+while time.monotonic() < deadline:
+	try:
+		socket.create_connection((host, port), timeout=1).close()
+	except OSError:
+		time.sleep(0.01)
+		continue
+	print(time.monotonic())
+	sys.exit(0)
+sys.exit(1)
+'''
+
+
+def port_open_in(netns, host, port):
+	"""Whether `host`:`port` accepts TCP connections, seen from `netns`."""
+	if not netns:
+		return port_open(port, host)
+	try:
+		res = subprocess.run(netns_prefix(netns) +
+				     [sys.executable, '-c', PORT_PROBE, host,
+				      str(port)],
+				     stdout=subprocess.DEVNULL,
+				     stderr=subprocess.DEVNULL, timeout=10)
+	except subprocess.TimeoutExpired:
+		return False
+	return res.returncode == 0
 
 
 def tail(path, lines=30):
@@ -150,16 +195,27 @@ class Smbd:
 	All of its state lives in a temporary directory removed on exit. It
 	runs as root so that the client, logged in as root, may chown and mknod
 	through the SMB1 UNIX extensions.
+
+	With `netns`, smbd runs in that network namespace and listens on
+	`interfaces` there. `port` None picks a free port. With `start` False,
+	entering the context does not start it: call start() when the test
+	wants the server up; leaving the context stops it in either case.
 	"""
 
 	START_TIMEOUT = 30
 	share = 'root'
 
-	def __init__(self, share_dir, user='root', password=None):
+	def __init__(self, share_dir, user='root', password=None, netns=None,
+		     interfaces=('127.0.0.1',), port=None, start=True):
 		self.share_dir = os.path.abspath(share_dir)
 		self.user = user
 		self.password = password or secrets.token_hex(12)
-		self.port = None
+		self.netns = netns
+		self.interfaces = tuple(interfaces)
+		self.fixed_port = port
+		self.port = port
+		self.start_on_enter = start
+		self.started = None
 		self.tmp = None
 		self.proc = None
 		self.conf = None
@@ -184,7 +240,7 @@ class Smbd:
 	log file = {t}/log.%m
 	log level = 1
 	smb ports = {self.port}
-	interfaces = 127.0.0.1
+	interfaces = {' '.join(self.interfaces)}
 	bind interfaces only = yes
 	disable netbios = yes
 	server min protocol = NT1
@@ -211,6 +267,8 @@ class Smbd:
 '''
 
 	def __enter__(self):
+		if not self.start_on_enter:
+			return self
 		try:
 			self.start()
 		except BaseException:
@@ -224,43 +282,69 @@ class Smbd:
 
 	def start(self):
 		"""Write the config, add the user, start smbd and wait."""
+		if self.proc is not None:
+			raise HarnessError('smbd is already running')
 		if not os.path.isdir(self.share_dir):
 			raise HarnessError('no directory ' + self.share_dir)
 		self.tmp = tempfile.mkdtemp(prefix='cifsroot-smbd-')
 		for d in STATE_DIRS:
 			os.makedirs(os.path.join(self.tmp, d))
 		os.chmod(os.path.join(self.tmp, 'private'), 0o700)
-		self.port = free_port()
+		self.port = self.fixed_port or free_port()
 		self.conf = os.path.join(self.tmp, 'smb.conf')
 		self.log_path = os.path.join(self.tmp, 'smbd.log')
 		write_file(self.conf, self.config())
-		run(['smbpasswd', '-c', self.conf, '-a', '-s', self.user],
+		prefix = netns_prefix(self.netns)
+		run(prefix + ['smbpasswd', '-c', self.conf, '-a', '-s',
+			      self.user],
 		    input=f'{self.password}\n{self.password}\n', capture=True)
-		cmd = ['smbd', '--foreground', '--no-process-group',
-		       '--debug-stdout', '-s', self.conf]
+		cmd = prefix + ['smbd', '--foreground', '--no-process-group',
+				'--debug-stdout', '-s', self.conf]
 		with open(self.log_path, 'w') as logf:
 			self.proc = subprocess.Popen(
 				cmd, stdin=subprocess.DEVNULL, stdout=logf,
 				stderr=subprocess.STDOUT,
 				start_new_session=True)
-		self.wait_ready()
+		self.started = self.wait_ready()
+		where = f' in {self.netns}' if self.netns else ''
 		log(f'smbd serving {self.share_dir} as '
-		    f'//127.0.0.1/{self.share} on port {self.port}')
+		    f'//{self.interfaces[0]}/{self.share} on port '
+		    f'{self.port}{where}')
+
+	def listening(self):
+		"""Whether smbd accepts connections on every address."""
+		return all(port_open_in(self.netns, addr, self.port)
+			   for addr in self.interfaces)
 
 	def wait_ready(self):
-		"""Wait until smbd accepts connections; fail if it exits."""
-		deadline = time.monotonic() + self.START_TIMEOUT
-		while time.monotonic() < deadline:
-			status = self.proc.poll()
-			if status is not None:
-				raise HarnessError(f'smbd exited ({status}):\n'
-						   + tail(self.log_path))
-			if port_open(self.port):
-				return
-			time.sleep(0.2)
-		raise HarnessError(f'smbd not listening on port {self.port} '
-				   f'after {self.START_TIMEOUT}s:\n'
-				   + tail(self.log_path))
+		"""Wait until smbd accepts connections; fail if it exits.
+
+		Returns when it became ready, on the time.monotonic() clock, to
+		within 10 ms: a probe polls the port from where smbd listens.
+		"""
+		probe = subprocess.Popen(
+			netns_prefix(self.netns) +
+			[sys.executable, '-c', READY_PROBE, self.interfaces[0],
+			 str(self.port), str(self.START_TIMEOUT)],
+			stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+			text=True)
+		try:
+			while probe.poll() is None:
+				status = self.proc.poll()
+				if status is not None:
+					raise HarnessError(
+						f'smbd exited ({status}):\n'
+						+ tail(self.log_path))
+				time.sleep(0.05)
+		finally:
+			if probe.poll() is None:
+				probe.kill()
+			out = probe.communicate()[0]
+		if probe.returncode != 0 or not self.listening():
+			raise HarnessError(f'smbd not listening on port {self.port} '
+					   f'after {self.START_TIMEOUT}s:\n'
+					   + tail(self.log_path))
+		return float(out)
 
 	def stop(self):
 		"""SIGTERM smbd's process group, SIGKILL it if it lingers."""
@@ -285,10 +369,16 @@ class Smbd:
 		except ProcessLookupError:
 			pass
 
-	def smbclient(self, command, check=True):
-		"""Run smbclient commands on the share over SMB1 (NT1)."""
-		return run(['smbclient', '-p', str(self.port),
-			    f'//127.0.0.1/{self.share}',
+	def smbclient(self, command, check=True, host=None):
+		"""Run smbclient commands on the share over SMB1 (NT1).
+
+		It connects to `host`, by default the first address smbd
+		listens on, from smbd's network namespace.
+		"""
+		host = host or self.interfaces[0]
+		return run(netns_prefix(self.netns) +
+			   ['smbclient', '-p', str(self.port),
+			    f'//{host}/{self.share}', '-I', host,
 			    '-U', f'{self.user}%{self.password}', '-m', 'NT1',
 			    '--option=client min protocol=NT1', '-c', command],
 			   capture=True, check=check)
@@ -352,57 +442,176 @@ def accelerator():
 		('kvm' if kvm_usable() else 'tcg')
 
 
-def qemu_command(kernel_image, append):
+def qemu_net_args(tap=None, mac=None):
+	"""QEMU's network: user networking, or the tap device `tap`."""
+	if tap:
+		netdev = f'tap,id=n0,ifname={tap},script=no,downscript=no'
+	else:
+		netdev = 'user,id=n0'
+	device = 'e1000,netdev=n0' + (f',mac={mac}' if mac else '')
+	return ['-netdev', netdev, '-device', device]
+
+
+def qemu_command(kernel_image, append, tap=None, mac=None):
 	"""The QEMU command line booting `kernel_image` with `append`."""
 	return ['qemu-system-x86_64', '-m', '256', '-accel', accelerator(),
 		'-kernel', kernel_image, '-append', append,
-		'-nographic', '-no-reboot',
-		'-netdev', 'user,id=n0', '-device', 'e1000,netdev=n0']
+		'-nographic', '-no-reboot'] + qemu_net_args(tap, mac)
 
 
+# `lines` holds (time.monotonic() at arrival, text) per console line
 BootResult = collections.namedtuple(
-	'BootResult', 'status timed_out elapsed console')
+	'BootResult', 'status timed_out elapsed console lines',
+	defaults=((),))
 
 
-def read_console(log_path):
-	"""The console text QEMU wrote to `log_path`, with plain newlines."""
-	with open(log_path, 'rb') as f:
-		return f.read().decode(errors='replace').replace('\r', '')
+def console_text(raw):
+	"""Console bytes as text with plain newlines."""
+	return raw.decode(errors='replace').replace('\r', '')
 
 
-def boot(kernel_image, append, log_path, timeout=120, interactive=False):
-	"""Boot QEMU; returns BootResult(status, timed_out, elapsed, console).
+class Boot:
+	"""A QEMU boot in progress; wait() ends it and gives a BootResult.
+
+	A thread reads the serial console from a pipe, copies it to
+	`log_path` and stamps each line with time.monotonic() as it arrives.
+	QEMU is killed when `timeout` seconds have passed since the start.
+	"""
+
+	READER_TIMEOUT = 10
+
+	def __init__(self, cmd, log_path, timeout):
+		self.timeout = timeout
+		self.log_path = log_path
+		self.lines = []
+		self.raw = []
+		self.result = None
+		self.logf = open(log_path, 'wb') if log_path else None
+		self.t0 = time.monotonic()
+		try:
+			self.proc = subprocess.Popen(
+				cmd, stdin=subprocess.DEVNULL,
+				stdout=subprocess.PIPE,
+				stderr=subprocess.STDOUT,
+				start_new_session=True)
+		except BaseException:
+			self.close_log()
+			raise
+		self.reader = threading.Thread(target=self.read_lines,
+					       daemon=True)
+		self.reader.start()
+
+	def __enter__(self):
+		return self
+
+	def __exit__(self, *exc):
+		self.kill()
+		return False
+
+	def read_lines(self):
+		"""Thread: record console lines with their arrival time."""
+		for raw in iter(self.proc.stdout.readline, b''):
+			now = time.monotonic()
+			self.raw.append(raw)
+			self.lines.append((now, console_text(raw).rstrip('\n')))
+			if self.logf:
+				self.logf.write(raw)
+				self.logf.flush()
+
+	def console(self):
+		"""The console text so far."""
+		return console_text(b''.join(list(self.raw)))
+
+	def running(self):
+		"""Whether QEMU still runs."""
+		return self.proc.poll() is None
+
+	def kill(self):
+		"""Kill QEMU now if it still runs (safe to call twice)."""
+		if self.proc.poll() is None:
+			try:
+				os.killpg(self.proc.pid, signal.SIGKILL)
+			except ProcessLookupError:
+				pass
+		self.proc.wait()
+		self.reader.join(self.READER_TIMEOUT)
+		if not self.reader.is_alive():
+			self.proc.stdout.close()
+			self.close_log()
+
+	def close_log(self):
+		"""Close the console log (safe to call twice)."""
+		if self.logf:
+			self.logf.close()
+			self.logf = None
+
+	def wait(self):
+		"""Wait for QEMU to end (killed at the timeout): BootResult."""
+		if self.result is not None:
+			return self.result
+		left = self.t0 + self.timeout - time.monotonic()
+		timed_out = False
+		try:
+			self.proc.wait(timeout=max(left, 0))
+		except subprocess.TimeoutExpired:
+			timed_out = True
+		self.kill()
+		elapsed = time.monotonic() - self.t0
+		if timed_out:
+			log(f'boot: timed out after {self.timeout}s, '
+			    'QEMU killed')
+		else:
+			log(f'boot: QEMU exited ({self.proc.returncode}) '
+			    f'after {elapsed:.1f}s')
+		self.result = BootResult(self.proc.returncode, timed_out,
+					 elapsed, self.console(),
+					 list(self.lines))
+		return self.result
+
+
+def boot_command(kernel_image, append, net=None, tap=None, mac=None):
+	"""The QEMU command, run in `net`'s namespace when given."""
+	if (net is None) != (tap is None):
+		raise HarnessError('a tap device needs its TestNet and a '
+				   'TestNet boot needs a tap device')
+	cmd = qemu_command(kernel_image, append, tap, mac)
+	return netns_prefix(net.name) + cmd if net is not None else cmd
+
+
+def start_boot(kernel_image, append, log_path, timeout=120, net=None,
+	       tap=None, mac=None):
+	"""Start a QEMU boot in the background; returns a Boot to wait() on.
+
+	The serial console goes to `log_path`. With `net` (a TestNet), QEMU
+	runs in its namespace on `tap` and the TestNet kills it on exit.
+	"""
+	cmd = boot_command(kernel_image, append, net, tap, mac)
+	where = f' on {tap}' if tap else ''
+	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}'
+	    + where)
+	handle = Boot(cmd, log_path, timeout)
+	if net is not None:
+		net.adopt(handle)
+	return handle
+
+
+def boot(kernel_image, append, log_path, timeout=120, interactive=False,
+	 net=None, tap=None, mac=None):
+	"""Boot QEMU; returns BootResult(status, timed_out, elapsed, console,
+	lines).
 
 	Non-interactive boots read /dev/null and write the serial console to
 	`log_path`; QEMU is killed when `timeout` seconds pass. Interactive
 	boots use the caller's terminal (leave QEMU with Ctrl-A x).
 	"""
-	cmd = qemu_command(kernel_image, append)
+	if not interactive:
+		return start_boot(kernel_image, append, log_path, timeout,
+				  net, tap, mac).wait()
+	cmd = boot_command(kernel_image, append, net, tap, mac)
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}')
 	t0 = time.monotonic()
-	if interactive:
-		res = subprocess.run(cmd)
-		return BootResult(res.returncode, False,
-				  time.monotonic() - t0, '')
-	timed_out = False
-	with open(log_path, 'wb') as logf:
-		proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
-					stdout=logf, stderr=subprocess.STDOUT,
-					start_new_session=True)
-		try:
-			proc.wait(timeout=timeout)
-		except subprocess.TimeoutExpired:
-			timed_out = True
-			proc.kill()
-			proc.wait()
-	elapsed = time.monotonic() - t0
-	if timed_out:
-		log(f'boot: timed out after {timeout}s, QEMU killed')
-	else:
-		log(f'boot: QEMU exited ({proc.returncode}) '
-		    f'after {elapsed:.1f}s')
-	return BootResult(proc.returncode, timed_out, elapsed,
-			  read_console(log_path))
+	res = subprocess.run(cmd)
+	return BootResult(res.returncode, False, time.monotonic() - t0, '')
 
 
 def command_output(console):

@@ -151,6 +151,43 @@ class SmbdTest(unittest.TestCase):
 		self.assertTrue(line.endswith(' panic=-1'))
 
 
+class BootTest(unittest.TestCase):
+	"""A Boot stamps console lines as they come and kills at the timeout."""
+
+	def setUp(self):
+		self.tmp = tempfile.mkdtemp(prefix='cifsroot-test-')
+		self.log = os.path.join(self.tmp, 'console.log')
+
+	def tearDown(self):
+		shutil.rmtree(self.tmp, ignore_errors=True)
+
+	def test_lines_are_stamped(self):
+		cmd = ['sh', '-c', 'echo one; sleep 0.5; printf "two\\r\\n"']
+		res = guest.Boot(cmd, self.log, timeout=30).wait()
+		self.assertFalse(res.timed_out)
+		self.assertEqual(res.status, 0)
+		self.assertEqual(res.console, 'one\ntwo\n')
+		self.assertEqual([text for _, text in res.lines], ['one', 'two'])
+		gap = res.lines[1][0] - res.lines[0][0]
+		self.assertGreater(gap, 0.3)
+		with open(self.log, 'rb') as f:
+			self.assertEqual(f.read(), b'one\ntwo\r\n')
+
+	def test_killed_at_timeout(self):
+		cmd = ['sh', '-c', 'echo up; exec sleep 60']
+		boot = guest.Boot(cmd, self.log, timeout=1)
+		res = boot.wait()
+		self.assertTrue(res.timed_out)
+		self.assertLess(res.elapsed, 10)
+		self.assertIsNotNone(boot.proc.returncode)
+		self.assertEqual(res.lines[0][1], 'up')
+
+	def test_tap_needs_testnet(self):
+		with self.assertRaises(guest.HarnessError):
+			guest.start_boot('bzImage', 'console=ttyS0', self.log,
+					 tap='tap0')
+
+
 class ConsoleTest(unittest.TestCase):
 	"""The run script's output and status are found in the console."""
 

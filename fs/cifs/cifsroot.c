@@ -23,11 +23,13 @@
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kstrtox.h>
+#include <linux/net.h>
 #include <linux/printk.h>
 #include <linux/root_dev.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <net/ipconfig.h>
+#include <net/net_namespace.h>
 
 /* Longest "//server/share/path" accepted, in bytes, after %s is expanded. */
 #define CIFS_ROOT_UNC_MAX	256
@@ -688,6 +690,10 @@ static const struct cifs_root_hint cifs_root_hints[] __initconst = {
 	{ -EHOSTUNREACH, "no route to server", "the network and address" },
 	{ -ENETUNREACH, "no route to server", "the network and address" },
 	{ -ETIMEDOUT, "timed out", "that the server is up and reachable" },
+	{ -EADDRNOTAVAIL, "no usable address of our own",
+	  "the network configuration (ip=, router advertisements)" },
+	{ -EAFNOSUPPORT, "address family not supported",
+	  "that the kernel has IPv6 built in (CONFIG_IPV6=y)" },
 };
 
 static bool __init cifs_root_permanent(int err)
@@ -702,9 +708,46 @@ static bool __init cifs_root_permanent(int err)
 	case -EOPNOTSUPP:
 	case -EINVAL:
 	case -ENODEV:
+	case -EAFNOSUPPORT:
 		return true;
 	}
 	return false;
+}
+
+/**
+ * cifs_root_route() - can this machine send to the server yet?
+ *
+ * Connecting a UDP socket looks up a route and a usable source address
+ * without sending anything, so the mount is not tried (and does not sit in
+ * the client's connect timeouts) before, for example, an IPv6 address has
+ * been configured from router advertisements.
+ *
+ * Return: 0, or the error of the lookup, which cifs_root_retry() judges.
+ */
+int __init cifs_root_route(void)
+{
+	struct sockaddr_storage ss = { .ss_family = cifs_root.family };
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+	struct socket *sock;
+	int err, len;
+
+	if (cifs_root.family == AF_INET6) {
+		in6_pton(cifs_root.server, -1, sin6->sin6_addr.s6_addr, -1, NULL);
+		sin6->sin6_port = htons(445);
+		len = sizeof(*sin6);
+	} else {
+		sin->sin_addr.s_addr = in_aton(cifs_root.server);
+		sin->sin_port = htons(445);
+		len = sizeof(*sin);
+	}
+	err = sock_create_kern(&init_net, cifs_root.family, SOCK_DGRAM,
+			       IPPROTO_UDP, &sock);
+	if (err)
+		return err;
+	err = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
+	sock_release(sock);
+	return err;
 }
 
 static unsigned long cifs_root_deadline __initdata;

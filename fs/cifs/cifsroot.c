@@ -20,14 +20,17 @@
 #include <linux/in6.h>
 #include <linux/inet.h>
 #include <linux/init.h>
+#include <linux/init_syscalls.h>
 #include <linux/jiffies.h>
 #include <linux/kernel.h>
+#include <linux/kernel_read_file.h>
 #include <linux/kstrtox.h>
 #include <linux/net.h>
 #include <linux/printk.h>
 #include <linux/root_dev.h>
 #include <linux/socket.h>
 #include <linux/string.h>
+#include <linux/vmalloc.h>
 #include <net/ipconfig.h>
 #include <net/net_namespace.h>
 
@@ -41,6 +44,9 @@
 #define CIFS_ROOT_DEFAULTS_MAX	64
 /* Longest server address: an IPv6 address with an IPv4 tail. */
 #define CIFS_ROOT_SERVER_MAX	45
+/* Longest credentials file and path to it, in bytes. */
+#define CIFS_ROOT_CREDS_MAX	1024
+#define CIFS_ROOT_CREDS_PATH_MAX	128
 
 /*
  * Retry policy: an exponential backoff from 100 ms that is capped at 1 s,
@@ -78,6 +84,8 @@ struct cifs_root_source {
  *	user did not replace, then the DHCP options that the command line
  *	did not replace, then the command line's, each in their order
  * @budget: how long to retry errors that may go away, in seconds
+ * @creds: the credentials file to read username, password and domain from
+ *	(in the initramfs), or ""
  * @why: on error, what is wrong, without any option value (a value may
  *	be a password)
  */
@@ -86,8 +94,10 @@ struct cifs_root_cfg {
 	char server[CIFS_ROOT_SERVER_MAX + 1];
 	char share[CIFS_ROOT_UNC_MAX + 1];
 	char unc[CIFS_ROOT_UNC_MAX + 1];
-	char opts[CIFS_ROOT_DEFAULTS_MAX + 2 * CIFS_ROOT_OPTS_MAX + 2];
+	char opts[CIFS_ROOT_DEFAULTS_MAX + 2 * CIFS_ROOT_OPTS_MAX +
+		  2 * CIFS_ROOT_CREDS_MAX + 2];
 	unsigned int budget;
+	char creds[CIFS_ROOT_CREDS_PATH_MAX];
 	char why[128];
 };
 
@@ -155,6 +165,7 @@ static const char *const cifs_root_reserved[] __initconst = {
 
 /* Our own options, consumed here and not given to the client. */
 #define CIFS_ROOT_OPT_RETRY	"retry"
+#define CIFS_ROOT_OPT_CREDS	"credentials"
 
 /* Characters SMB does not allow in share and path names. */
 static const char cifs_root_bad_name_chars[] __initconst = "\\:*?\"<>|";
@@ -457,28 +468,60 @@ static bool __init cifs_root_parse_unc(struct cifs_root_cfg *cfg,
 }
 
 /* Take our own options out of the list: they are not the client's. */
-static bool __init cifs_root_own_option(struct cifs_root_cfg *cfg,
-					const char *origin, const char *o,
+static void __init cifs_root_set_budget(struct cifs_root_cfg *cfg,
+					const char *origin, const char *val,
 					size_t len)
 {
-	char key[CIFS_ROOT_KEY_MAX + 1], val[12];
-	const char *eq = memchr(o, '=', len);
+	char num[12];
 
-	cifs_root_option_key(o, len, key);
-	if (strcmp(key, CIFS_ROOT_OPT_RETRY))
-		return false;
-	if (!eq || len - (eq + 1 - o) >= sizeof(val)) {
-		cfg->budget = UINT_MAX;
-	} else {
-		memcpy(val, eq + 1, len - (eq + 1 - o));
-		val[len - (eq + 1 - o)] = '\0';
-		if (kstrtouint(val, 10, &cfg->budget))
+	cfg->budget = UINT_MAX;
+	if (val && len < sizeof(num)) {
+		memcpy(num, val, len);
+		num[len] = '\0';
+		if (kstrtouint(num, 10, &cfg->budget))
 			cfg->budget = UINT_MAX;
 	}
 	if (cfg->budget > CIFS_ROOT_BUDGET_MAX_S)
 		cifs_root_fail(cfg, origin,
 			       "retry= takes seconds from 0 to %d",
 			       CIFS_ROOT_BUDGET_MAX_S);
+}
+
+static void __init cifs_root_set_creds(struct cifs_root_cfg *cfg,
+				       const char *origin, const char *val,
+				       size_t len)
+{
+	if (!val || !len || *val != '/')
+		cifs_root_fail(cfg, origin,
+			       "credentials= takes an absolute path");
+	else if (len >= sizeof(cfg->creds))
+		cifs_root_fail(cfg, origin,
+			       "credentials= path longer than %d bytes",
+			       CIFS_ROOT_CREDS_PATH_MAX - 1);
+	else
+		memcpy(cfg->creds, val, len);
+}
+
+/*
+ * Take our own options out of the list: they are not the client's.
+ * Returns true when @o was ours; @cfg->why is set when it was bad.
+ */
+static bool __init cifs_root_own_option(struct cifs_root_cfg *cfg,
+					const char *origin, const char *o,
+					size_t len)
+{
+	char key[CIFS_ROOT_KEY_MAX + 1];
+	const char *eq = memchr(o, '=', len);
+	const char *val = eq ? eq + 1 : NULL;
+	size_t n = eq ? len - (eq + 1 - o) : 0;
+
+	cifs_root_option_key(o, len, key);
+	if (!strcmp(key, CIFS_ROOT_OPT_RETRY))
+		cifs_root_set_budget(cfg, origin, val, n);
+	else if (!strcmp(key, CIFS_ROOT_OPT_CREDS))
+		cifs_root_set_creds(cfg, origin, val, n);
+	else
+		return false;
 	return true;
 }
 
@@ -606,11 +649,118 @@ static void __init cifs_root_mask(const char *opts, char *buf, size_t size)
 
 		cifs_root_option_key(o, len, key);
 		secret = eq && !strcmp(key, "password");
+		/* a doubled comma is a comma inside the value */
+		if (secret)
+			while (o[len] == ',' && o[len + 1] == ',')
+				len += 2 + strcspn(o + len + 2, ",");
 		p += scnprintf(p, buf + size - p, "%s%.*s%s",
 			       p == buf ? "" : ",",
 			       (int)(secret ? eq + 1 - o : len), o,
 			       secret ? "***" : "");
 	}
+}
+
+/* The settings a credentials file may hold, as canonical keys. */
+static const char *const cifs_root_creds_keys[] __initconst = {
+	"username", "password", "domain",
+};
+
+/*
+ * Append the settings of a credentials file in mount.cifs's format
+ * ("username=", "password=", "domain=" and their short forms, one a line,
+ * '#' comments) to @cfg->opts. A comma in a value is doubled, which the
+ * client reads as one comma. A setting the options already have, or that
+ * the file repeats, is an error.
+ */
+static int __init cifs_root_parse_creds(struct cifs_root_cfg *cfg,
+					const char *text, size_t size)
+{
+	const char *line, *eol, *end = text + size, *base = cfg->opts;
+	const char *base_end = base + strlen(base);
+	char *p = cfg->opts + strlen(cfg->opts);
+	char *lim = cfg->opts + sizeof(cfg->opts) - 1;
+	char key[CIFS_ROOT_KEY_MAX + 1];
+	unsigned int n = 0, seen = 0;
+	size_t i;
+
+	for (line = text; line < end; line = eol + (eol < end)) {
+		const char *eq, *v;
+		size_t len;
+
+		eol = memchr(line, '\n', end - line);
+		if (!eol)
+			eol = end;
+		n++;
+		len = eol - line;
+		if (len && line[len - 1] == '\r')
+			len--;
+		if (!len || line[0] == '#')
+			continue;
+		eq = memchr(line, '=', len);
+		if (!eq || !cifs_root_valid_key(line, len)) {
+			cifs_root_fail(cfg, "credentials file",
+				       "line %u is not key=value", n);
+			return -EINVAL;
+		}
+		cifs_root_option_key(line, len, key);
+		for (i = 0; i < ARRAY_SIZE(cifs_root_creds_keys); i++)
+			if (!strcmp(key, cifs_root_creds_keys[i]))
+				break;
+		if (i == ARRAY_SIZE(cifs_root_creds_keys)) {
+			cifs_root_fail(cfg, "credentials file",
+				       "line %u: unknown key '%s'", n, key);
+			return -EINVAL;
+		}
+		if ((seen & BIT(i)) || cifs_root_list_has(base, base_end, key)) {
+			cifs_root_fail(cfg, "credentials file",
+				       "line %u: '%s' given twice", n, key);
+			return -EINVAL;
+		}
+		seen |= BIT(i);
+		p += scnprintf(p, lim - p, ",%s=", key);
+		for (v = eq + 1; v < line + len; v++) {
+			if (*v < 0x20 || *v > 0x7e) {
+				cifs_root_fail(cfg, "credentials file",
+					       "line %u: value is not printable ASCII",
+					       n);
+				return -EINVAL;
+			}
+			if (p + 2 >= lim) {
+				cifs_root_fail(cfg, "credentials file",
+					       "longer than %d bytes",
+					       CIFS_ROOT_CREDS_MAX);
+				return -EINVAL;
+			}
+			*p++ = *v;
+			if (*v == ',')
+				*p++ = ',';
+		}
+		*p = '\0';
+	}
+	return 0;
+}
+
+/* Read the credentials file from the initramfs, then remove it there. */
+static int __init cifs_root_read_creds(struct cifs_root_cfg *cfg)
+{
+	void *buf = NULL;
+	ssize_t size;
+	int err;
+
+	size = kernel_read_file_from_path(cfg->creds, 0, &buf,
+					  CIFS_ROOT_CREDS_MAX, NULL,
+					  READING_UNKNOWN);
+	if (size < 0) {
+		cifs_root_fail(cfg, "credentials file",
+			       "cannot read %s (error %zd; at most %d bytes)",
+			       cfg->creds, size, CIFS_ROOT_CREDS_MAX);
+		return size;
+	}
+	err = cifs_root_parse_creds(cfg, buf, size);
+	memzero_explicit(buf, size);
+	vfree(buf);
+	init_unlink(cfg->creds);
+	return err;
 }
 
 static struct cifs_root_cfg cifs_root __initdata;
@@ -653,7 +803,10 @@ int __init cifs_root_data(char **dev, char **opts)
 		src.boot_server = server;
 	}
 	err = cifs_root_parse(&src, &cifs_root);
+	if (!err && cifs_root.creds[0])
+		err = cifs_root_read_creds(&cifs_root);
 	if (err) {
+		cifs_root.unc[0] = '\0';
 		pr_err("invalid root: %s\n", cifs_root.why);
 		return err;
 	}
@@ -793,7 +946,7 @@ void __init __noreturn cifs_root_panic(int err)
 	size_t i;
 
 	if (!cifs_root.unc[0])
-		panic("cifsroot: no valid root (%s): check cifsroot= and the DHCP root path\n",
+		panic("cifsroot: no valid root (%s): check cifsroot=, the DHCP root path and the credentials file\n",
 		      cifs_root.why);
 	for (i = 0; i < ARRAY_SIZE(cifs_root_hints); i++) {
 		if (cifs_root_hints[i].err == err) {

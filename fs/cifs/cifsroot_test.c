@@ -258,6 +258,14 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	BAD("noretry", "//1.2.3.4/s,noretry"),
 	BAD("budget too long", "//1.2.3.4/s,retry=000000000000001"),
 	BAD("budget twice", "//1.2.3.4/s,retry=1,retry=2"),
+	/* credentials file */
+	OK("credentials file", "//1.2.3.4/s,credentials=/etc/creds", "//1.2.3.4/s",
+	   D),
+	OK("cred alias", "//1.2.3.4/s,cred=/c", "//1.2.3.4/s", D),
+	BAD("credentials relative", "//1.2.3.4/s,credentials=etc/creds"),
+	BAD("credentials empty", "//1.2.3.4/s,credentials="),
+	BAD("credentials without value", "//1.2.3.4/s,credentials"),
+	BAD("credentials twice", "//1.2.3.4/s,cred=/a,credentials=/b"),
 };
 
 static void cifs_root_test_desc(const struct cifs_root_test_case *t,
@@ -365,6 +373,17 @@ static void __init cifs_root_test_expand_limit(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "256"));
 }
 
+static void __init cifs_root_test_creds_path(struct kunit *test)
+{
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg("//1.2.3.4/s,cred=/etc/c", cfg),
+			0);
+	KUNIT_EXPECT_STREQ(test, cfg->creds, "/etc/c");
+	KUNIT_EXPECT_EQ(test, cifs_root_test_arg("//1.2.3.4/s", cfg), 0);
+	KUNIT_EXPECT_STREQ(test, cfg->creds, "");
+}
+
 static void __init cifs_root_test_reparse(struct kunit *test)
 {
 	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
@@ -386,6 +405,7 @@ static const struct {
 	{ "password=", "password=***" },
 	{ "password=a=b,c", "password=***,c" },
 	{ "nopassword,passwords=x", "nopassword,passwords=x" },
+	{ "vers=1.0,password=a,,b,,c,port=1", "vers=1.0,password=***,port=1" },
 };
 
 static void __init cifs_root_test_mask(struct kunit *test)
@@ -399,13 +419,66 @@ static void __init cifs_root_test_mask(struct kunit *test)
 	}
 }
 
+static const struct {
+	const char *name;
+	const char *text;
+	const char *opts;	/* what is appended, or NULL for an error */
+} cifs_root_test_creds[] = {
+	{ "all three", "username=u\npassword=p\ndomain=d\n",
+	  ",username=u,password=p,domain=d" },
+	{ "short keys, CRLF", "user=u\r\npass=p\r\ndom=d",
+	  ",username=u,password=p,domain=d" },
+	{ "comments and blank lines", "# creds\n\nusername=u\n\n",
+	  ",username=u" },
+	{ "comma doubled", "password=a,b\n", ",password=a,,b" },
+	{ "space and equals kept", "password= a=b \n", ",password= a=b " },
+	{ "empty file", "", "" },
+	{ "empty password", "password=\n", ",password=" },
+	{ "unknown key", "uid=0\n", NULL },
+	{ "no equals", "username\n", NULL },
+	{ "leading space", " username=u\n", NULL },
+	{ "repeated key", "username=a\nuser=b\n", NULL },
+	{ "already in options", "username=u\npassword=p\n", NULL },
+	{ "control byte", "password=a\tb\n", NULL },
+	{ "non-ASCII", "password=\xc3\xa9\n", NULL },
+};
+
+static void __init cifs_root_test_parse_creds(struct kunit *test)
+{
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cifs_root_test_creds); i++) {
+		const char *base = strcmp(cifs_root_test_creds[i].name,
+					  "already in options") ?
+				   "vers=1.0" : "vers=1.0,pass=x";
+		const char *want = cifs_root_test_creds[i].opts;
+		const char *text = cifs_root_test_creds[i].text;
+		int err;
+
+		memset(cfg, 0, sizeof(*cfg));
+		strscpy(cfg->opts, base, sizeof(cfg->opts));
+		err = cifs_root_parse_creds(cfg, text, strlen(text));
+		KUNIT_EXPECT_EQ_MSG(test, err, want ? 0 : -EINVAL, "%s",
+				    cifs_root_test_creds[i].name);
+		if (want)
+			KUNIT_EXPECT_STREQ_MSG(test, cfg->opts + strlen(base),
+					       want, "%s",
+					       cifs_root_test_creds[i].name);
+		else
+			KUNIT_EXPECT_NE(test, cfg->why[0], '\0');
+	}
+}
+
 static struct kunit_case cifs_root_test_cases_run[] __refdata = {
 	KUNIT_CASE_PARAM(cifs_root_test_parse, cifs_root_gen_params),
 	KUNIT_CASE(cifs_root_test_unc_limit),
 	KUNIT_CASE(cifs_root_test_opts_limit),
 	KUNIT_CASE(cifs_root_test_expand_limit),
+	KUNIT_CASE(cifs_root_test_creds_path),
 	KUNIT_CASE(cifs_root_test_reparse),
 	KUNIT_CASE(cifs_root_test_mask),
+	KUNIT_CASE(cifs_root_test_parse_creds),
 	{}
 };
 

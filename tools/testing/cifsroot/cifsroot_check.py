@@ -7,6 +7,7 @@
 # differ in what they judge share one run of QEMU.
 
 import functools
+import glob
 import os
 import re
 import shutil
@@ -489,10 +490,99 @@ def test_late_server():
 	return f'mounted {gap:.2f} s after smbd was ready'
 
 
+@functools.lru_cache(maxsize=None)
+def sanitizer_image():
+	return kernel.build(name='sanitizers')
+
+
+def test_kunit_sanitizers():
+	"""The parser suite passes again in a kernel with KASAN and UBSAN."""
+	log_path = os.path.join(out_dir('check'), 'kunit-sanitizers.log')
+	res = guest.boot(sanitizer_image(),
+			 'console=ttyS0 kunit.filter_glob=cifsroot '
+			 'kunit_shutdown=reboot panic=-1', log_path, timeout=600)
+	leaves = parse_ktap(res.console, KUNIT_SUITE)
+	failed = [name for ok, name in leaves if not ok]
+	expect(leaves, 'no KTAP results: ' + guest.explain_failure(res))
+	expect(not failed, 'failed: ' + ', '.join(failed))
+	expect(len(leaves) >= KUNIT_MIN_CASES, f'{len(leaves)} cases')
+	hits = console_problems(res.console)
+	expect(not hits, 'sanitizer reports:\n' + '\n'.join(hits[:20]))
+	return f'{len(leaves)} cases passed under KASAN and UBSAN'
+
+
+# What no boot may print.
+CONSOLE_PROBLEMS = ('BUG:', 'Oops', 'WARNING:', 'KASAN', 'UBSAN',
+		    'general protection')
+
+
+def console_problems(console):
+	"""Lines of a console log that show a kernel bug or sanitizer report."""
+	return [line for line in console.splitlines()
+		if any(p in line for p in CONSOLE_PROBLEMS)]
+
+
+def test_consoles():
+	"""No boot of this run printed BUG, Oops, WARNING, KASAN or UBSAN."""
+	logs = sorted(glob.glob(os.path.join(out_dir('check'), '*.log')))
+	expect(logs, 'no console logs in this run')
+	hits = []
+	for path in logs:
+		with open(path, errors='replace') as f:
+			for line in console_problems(f.read()):
+				hits.append(f'{os.path.basename(path)}: {line}')
+	expect(not hits, '\n'.join(hits[:40]))
+	return f'{len(logs)} consoles clean'
+
+
+def code_messages(path, prefix='cifsroot: '):
+	"""The format strings of the messages a C file prints."""
+	with open(path) as f:
+		text = f.read()
+	calls = re.finditer(r'\b(pr_[a-z_]+|panic)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)',
+			    text)
+	msgs = []
+	for m in calls:
+		fmt = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
+		fmt = fmt.replace('\\n', '')
+		if m.group(1).startswith('pr_'):
+			fmt = prefix + fmt
+		msgs.append(fmt)
+	return msgs
+
+
+def doc_messages(path):
+	"""The messages listed in the Troubleshooting table of a .rst file."""
+	with open(path) as f:
+		text = f.read()
+	table = text[text.index('Troubleshooting\n'):]
+	return re.findall(r'^\s*\* - ``(.+?)``\s*$', table, re.M)
+
+
+def message_shape(msg):
+	"""A message with its printf conversions or <placeholders> as '*'."""
+	return re.sub(r'%[-+ #0]*[0-9]*(?:\.[0-9*]+)?[hlzt]*[a-zA-Z]|<[^>]+>',
+		      '*', msg)
+
+
+def test_doc_messages():
+	"""Every message our C code prints is in the troubleshooting table."""
+	code = code_messages(os.path.join(kernel.REPO, 'fs/cifs/cifsroot.c'))
+	doc = {message_shape(m) for m in doc_messages(os.path.join(
+		kernel.REPO, 'Documentation/filesystems/cifs/cifsroot.rst'))}
+	expect(code, 'no messages found in cifsroot.c')
+	missing = [m for m in code if message_shape(m) not in doc]
+	expect(not missing, 'not in the troubleshooting table:\n'
+	       + '\n'.join(missing))
+	return f'{len(code)} messages documented'
+
+
 TESTS = [
 	('harness unit tests', test_harness),
 	('strip: the base has no trace of the older SMB root', test_strip),
 	('series: every patch is checkpatch --strict clean', test_checkpatch),
+	('docs: every message is in the troubleshooting table',
+	 test_doc_messages),
 	('boot: cifs on / and /sbin/init from the share', test_boot_root),
 	('boot: a file written by the guest is on the share', test_write),
 	('kunit: the cifsroot= parser suite passes', test_kunit),
@@ -508,11 +598,21 @@ TESTS = [
 	('net: server started 12 s after the guest', test_late_server),
 	('panic: a wrong share ends in the named panic', test_wrong_share),
 	('panic: a wrong password ends in the named panic', test_wrong_password),
+	('kunit: the parser suite passes under KASAN and UBSAN',
+	 test_kunit_sanitizers),
+]
+
+# Judges every boot above, so it runs last.
+FINAL_TESTS = [
+	('console: no boot printed BUG, Oops, WARNING, KASAN, UBSAN',
+	 test_consoles),
 ]
 
 
 def main(only=''):
-	selected = [(n, f) for n, f in TESTS if only in n]
+	for path in glob.glob(os.path.join(out_dir('check'), '*.log')):
+		os.unlink(path)
+	selected = [(n, f) for n, f in TESTS if only in n] + FINAL_TESTS
 	print('KTAP version 1')
 	print(f'1..{len(selected)}')
 	passed = failed = 0

@@ -56,6 +56,21 @@ class PrintedPasswordTest(unittest.TestCase):
 		self.assertEqual(len(check.printed_password(console, 'pw')), 1)
 
 
+class MessagesTest(unittest.TestCase):
+	def test_shape_of_code_and_doc_agree(self):
+		self.assertEqual(check.message_shape('x %s: error %d in %zd %u ms'),
+				 check.message_shape('x <a>: error <n> in <b> <c> ms'))
+
+	def test_code_messages(self):
+		import tempfile
+		with tempfile.NamedTemporaryFile('w', suffix='.c') as f:
+			f.write('pr_err("bad %s\\n", x);\n'
+				'panic("cifsroot: a "\n      "b %d\\n", 1);\n')
+			f.flush()
+			self.assertEqual(check.code_messages(f.name),
+					 ['cifsroot: bad %s', 'cifsroot: a b %d'])
+
+
 class GuestValuesTest(unittest.TestCase):
 	def test_values(self):
 		out = 'root: //a/b / cifs rw 0 0\nnoise\nowned: 1000:1000\n'

@@ -442,6 +442,13 @@ def config_missing(out, frags):
 	return missing
 
 
+# The kernels the harness builds: name -> config fragments.
+KERNELS = {
+	'ours': ('cifsroot.config',),
+	'sanitizers': ('cifsroot.config', 'sanitizers.config'),
+}
+
+
 @step('build')
 def build(commit=None, name='ours'):
 	"""Check `commit` (default: the series head) out and build bzImage."""
@@ -450,7 +457,7 @@ def build(commit=None, name='ours'):
 	if rev(tree, 'HEAD') != commit:
 		git(tree, 'checkout', '-q', '-f', '--detach', commit)
 	out = build_dir(name)
-	configure(tree, out)
+	configure(tree, out, KERNELS[name])
 	kmake(tree, out, 'bzImage')
 	image = os.path.join(out, 'arch', 'x86', 'boot', 'bzImage')
 	log('kernel: ' + image)

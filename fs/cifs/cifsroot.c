@@ -120,6 +120,9 @@ struct cifs_root_list {
  *	restarted; requests wait for it to come back.
  * serverino: inode numbers come from the server, so hard links share one
  *	and tools that compare inode numbers work.
+ * setuids: a new file belongs to the process that creates it (and to the
+ *	group of a setgid directory), not to the account the share is
+ *	mounted with: daemons running as their own users need that.
  * rootfs: tells the client this mount is the root file system.
  *
  * Deliberately absent: uid=/gid= (they force every owner to one value),
@@ -136,6 +139,7 @@ static const struct cifs_root_default cifs_root_defaults[] __initconst = {
 	{ "unix", "unix" },
 	{ "hard", "hard" },
 	{ "serverino", "serverino" },
+	{ "setuids", "setuids" },
 	{ "rootfs", "rootfs" },
 };
 

@@ -89,6 +89,13 @@ class CheckpatchVerdictTest(unittest.TestCase):
 			'CHECK: Avoid CamelCase: <Root_CIFS>\n'
 			'total: 0 errors, 0 warnings, 1 checks, 10 lines checked'))
 
+	def test_camelcase_of_the_base_tolerated(self):
+		out = ('CHECK: Avoid CamelCase: <pTcon>\n'
+		       'total: 0 errors, 0 warnings, 1 checks, 10 lines checked')
+		self.assertIsNotNone(check.checkpatch_verdict(out))
+		self.assertIsNone(check.checkpatch_verdict(
+			out, lambda name: name == 'pTcon'))
+
 	def test_other_check_fails(self):
 		self.assertIsNotNone(check.checkpatch_verdict(
 			'CHECK: Alignment should match open parenthesis\n'

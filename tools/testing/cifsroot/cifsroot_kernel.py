@@ -382,6 +382,13 @@ def checkpatch(patch):
 	return out.returncode == 0 and not out.stdout.strip(), out.stdout
 
 
+def in_base(word):
+	"""Whether `word` occurs as a whole word in the base tree's sources."""
+	out = git(tree_dir(), 'grep', '-q', '-w', '-F', word, 'base', '--',
+		  '*.c', '*.h', capture=True, check=False)
+	return out.returncode == 0
+
+
 def build_dir(name='ours'):
 	return os.path.join(cache_dir(), 'build-' + name)
 

@@ -32,4 +32,23 @@ echo "chardev: $(stat -c '%F %t:%T' $d/chardev)"
 echo data > $d/hardsrc && ln $d/hardsrc $d/hardlink
 echo "hardlink: $(stat -c %i:%h $d/hardsrc) $(stat -c %i:%h $d/hardlink)"
 
+# Files made by an unprivileged user belong to it (setuids).
+chmod 1777 $d
+mkdir $d/setgid && chown 0:1000 $d/setgid && chmod 2777 $d/setgid
+echo secret > $d/root-only && chmod 600 $d/root-only
+mknod $d/dev1000 c 1 3 && chown 1000:1000 $d/dev1000
+echo "devnode: $(stat -c %u:%g $d/dev1000)"
+su -s /bin/sh nobody -c "
+	touch $d/nfile
+	mkdir $d/ndir
+	mkfifo $d/nfifo
+	ln -s nfile $d/nlink
+	touch $d/setgid/nfile
+	echo mine > $d/nmine && chmod 600 $d/nmine
+	echo \"nowned: \$(stat -c %u:%g $d/nfile $d/ndir $d/nfifo $d/nlink | tr '\\n' ' ')\"
+	echo \"nsetgid: \$(stat -c %u:%g $d/setgid/nfile)\"
+	cat $d/root-only >/dev/null 2>&1 && echo 'nrootonly: read' || echo 'nrootonly: denied'
+	echo more >> $d/nmine && cat $d/nmine >/dev/null && echo 'nmine: written' || echo 'nmine: failed'
+"
+
 sync

@@ -6,11 +6,14 @@
 #                 share into a shell (CMD='...' runs one command instead)
 #   make check    every test; ends with "N passed, N failed"
 #   make series   the patch series and cover letter in out/series/
+#   make series-check  checkpatch, every commit builds, sparse/W=1,
+#                 kernel-doc, get_maintainer (also run by make check)
+#   make fuzz     libFuzzer on the parser for SECONDS (default 600)
 
 HARNESS := tools/testing/cifsroot
 PY := python3 $(HARNESS)/cifsroot.py
 
-.PHONY: all deps boot check series kernel rootfs clean
+.PHONY: all deps boot check series series-check fuzz kernel rootfs clean
 
 all: check
 
@@ -25,6 +28,15 @@ check: deps
 
 series: deps
 	@$(PY) series
+
+# The gates a maintainer applies before reading the code (part of check).
+series-check: deps
+	@$(PY) check -k 'series:'
+
+# libFuzzer on the cifsroot= parser, SECONDS long (findings in out/fuzz/).
+SECONDS ?= 600
+fuzz: deps
+	@python3 $(HARNESS)/cifsroot_fuzz.py --seconds $(SECONDS)
 
 kernel: deps
 	@$(PY) build

@@ -320,7 +320,7 @@ static const char *__init cifs_root_canonical_key(const char *key)
 static void __init cifs_root_option_key(const char *opt, size_t len, char *key)
 {
 	const char *eq = memchr(opt, '=', len);
-	size_t n = eq ? eq - opt : len;
+	size_t n = min_t(size_t, eq ? eq - opt : len, CIFS_ROOT_KEY_MAX);
 
 	if (n > 2 && !memcmp(opt, "no", 2) && !eq) {
 		opt += 2;
@@ -648,15 +648,15 @@ static void __init cifs_root_mask(const char *opts, char *buf, size_t size)
 
 	*buf = '\0';
 	for (o = opts; (o = cifs_root_next_item(o, end, &len)); o += len) {
-		const char *eq = memchr(o, '=', len);
+		const char *eq;
 		bool secret;
 
+		/* a doubled comma is a comma inside the value, as for the client */
+		while (o[len] == ',' && o[len + 1] == ',')
+			len += 2 + strcspn(o + len + 2, ",");
+		eq = memchr(o, '=', len);
 		cifs_root_option_key(o, len, key);
 		secret = eq && !strcmp(key, "password");
-		/* a doubled comma is a comma inside the value */
-		if (secret)
-			while (o[len] == ',' && o[len + 1] == ',')
-				len += 2 + strcspn(o + len + 2, ",");
 		p += scnprintf(p, buf + size - p, "%s%.*s%s",
 			       p == buf ? "" : ",",
 			       (int)(secret ? eq + 1 - o : len), o,

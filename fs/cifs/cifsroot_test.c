@@ -408,11 +408,14 @@ static const struct {
 	{ "password=a=b,c", "password=***,c" },
 	{ "nopassword,passwords=x", "nopassword,passwords=x" },
 	{ "vers=1.0,password=a,,b,,c,port=1", "vers=1.0,password=***,port=1" },
+	/* found by the fuzzer: a doubled comma in another value */
+	{ "username=a,,bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb,password=p",
+	  "username=a,,bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb,password=***" },
 };
 
 static void __init cifs_root_test_mask(struct kunit *test)
 {
-	char buf[64];
+	char buf[96];
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cifs_root_test_masks); i++) {

@@ -175,7 +175,7 @@ def test_harness():
 	"""The harness's own unit tests."""
 	res = subprocess.run([sys.executable, '-m', 'unittest', '-q',
 			      'cifsroot_check_test', 'cifsroot_guest_test',
-			      'cifsroot_net_test'],
+			      'cifsroot_net_test', 'cifsroot_faults_test'],
 			     cwd=HERE, capture_output=True, text=True)
 	expect(res.returncode == 0, res.stderr[-3000:])
 
@@ -199,6 +199,81 @@ def test_checkpatch():
 		if why:
 			bad.append(os.path.basename(patch) + ':\n' + why)
 	expect(not bad, '\n'.join(bad))
+
+
+def test_each_commit_builds():
+	"""The kernel builds at every commit of the series."""
+	failures = kernel.build_each_commit()
+	expect(not failures, '\n'.join(failures))
+	return f'{len(kernel.series_commits())} commits built'
+
+
+def test_new_warnings():
+	"""No sparse or W=1 warning in the touched files that the base lacks."""
+	new, objects = kernel.new_warnings()
+	expect(not new, '\n'.join(new))
+	return f'{len(objects)} objects checked'
+
+
+def test_kernel_doc():
+	"""scripts/kernel-doc -Wall finds nothing to say about our C files."""
+	paths = [p for p in kernel.series_files(kernel.tree_dir())
+		 if 'cifsroot' in p]
+	expect(paths, 'no cifsroot files in the series')
+	warnings = kernel.kernel_doc(paths)
+	expect(not warnings, '\n'.join(warnings))
+
+
+def test_maintainers():
+	"""get_maintainer.pl names our entry for every patch of our files."""
+	ours = 'cifsroot@example.org'
+	named = 0
+	for patch in kernel.series():
+		with open(patch) as f:
+			text = f.read()
+		if 'cifsroot' not in ''.join(re.findall(r'^\+\+\+ .*$', text,
+							re.M)):
+			continue
+		who = kernel.maintainers(patch)
+		expect(any(ours in w for w in who),
+		       f'{os.path.basename(patch)}: ' + ', '.join(who))
+		named += 1
+	expect(named, 'no patch touches our files')
+	return f'named for {named} patches'
+
+
+def test_kunit_tool():
+	"""kunit.py run over the client's .kunitconfig passes our suite."""
+	status, out = kernel.kunit_tool()
+	m = re.search(r'Testing complete\. Ran (\d+) tests?: passed: (\d+)(.*)',
+		      out)
+	expect(status == 0 and m, 'kunit.py failed:\n' + out[-3000:])
+	expect(int(m.group(1)) >= KUNIT_MIN_CASES, m.group(0))
+	return m.group(0).strip()
+
+
+def test_htmldocs():
+	"""The filesystems docs build without a warning from our page, and the
+	cifs index links to it."""
+	status, out, html = kernel.htmldocs()
+	ours = [l for l in out.splitlines() if 'cifsroot' in l and
+		('WARNING' in l or 'ERROR' in l or 'warning' in l)]
+	expect(status == 0, 'htmldocs failed:\n' + out[-3000:])
+	expect(not ours, '\n'.join(ours))
+	page = os.path.join(html, 'cifs', 'cifsroot.html')
+	expect(os.path.exists(page), 'no ' + page)
+	with open(os.path.join(html, 'cifs', 'index.html')) as f:
+		expect('cifsroot.html' in f.read(), 'cifs/index.html has no link')
+
+
+def test_fuzz_smoke():
+	"""The libFuzzer target (ASan+UBSan) runs every seed and past finding."""
+	res = subprocess.run([sys.executable,
+			      os.path.join(HERE, 'cifsroot_fuzz.py'), '--smoke'],
+			     capture_output=True, text=True)
+	out = res.stdout + res.stderr
+	expect(res.returncode == 0, out[-3000:])
+	return out.strip().splitlines()[-1] if out.strip() else ''
 
 
 def test_boot_root():
@@ -634,6 +709,15 @@ TESTS = [
 	('harness unit tests', test_harness),
 	('strip: the base has no trace of the older SMB root', test_strip),
 	('series: every patch is checkpatch --strict clean', test_checkpatch),
+	('series: the kernel builds at every commit', test_each_commit_builds),
+	('series: no new sparse or W=1 warnings', test_new_warnings),
+	('series: kernel-doc is clean on our files', test_kernel_doc),
+	('series: get_maintainer.pl names our entry', test_maintainers),
+	('kunit.py: the suite passes over our .kunitconfig', test_kunit_tool),
+	('docs: htmldocs builds our page, linked from the cifs index',
+	 test_htmldocs),
+	('fuzz: seeds and past findings pass under ASan and UBSan',
+	 test_fuzz_smoke),
 	('docs: every message is in the troubleshooting table',
 	 test_doc_messages),
 	('boot: cifs on / and /sbin/init from the share', test_boot_root),
@@ -661,6 +745,14 @@ TESTS = [
 	('kunit: the parser suite passes under KASAN and UBSAN',
 	 test_kunit_sanitizers),
 ]
+
+# Faults of the server and the network (cifsroot_faults.py).
+def _fault_tests():
+	import cifsroot_faults
+	return cifsroot_faults.TESTS
+
+
+TESTS += _fault_tests()
 
 # Judges every boot above, so it runs last.
 FINAL_TESTS = [

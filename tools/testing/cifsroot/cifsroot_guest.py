@@ -185,6 +185,22 @@ def tail(path, lines=30):
 		return ''
 
 
+def group_members(pgid):
+	"""Pids of the live (not zombie) processes in process group `pgid`."""
+	pids = []
+	for name in os.listdir('/proc'):
+		if not name.isdigit():
+			continue
+		try:
+			with open(f'/proc/{name}/stat') as f:
+				fields = f.read().rpartition(')')[2].split()
+		except OSError:
+			continue
+		if fields[0] != 'Z' and int(fields[2]) == pgid:
+			pids.append(int(name))
+	return pids
+
+
 # Subdirectories of smbd's temporary state directory
 STATE_DIRS = ('private', 'lock', 'state', 'cache', 'pid', 'ncalrpc')
 
@@ -203,6 +219,7 @@ class Smbd:
 	"""
 
 	START_TIMEOUT = 30
+	KILL_TIMEOUT = 10
 	share = 'root'
 
 	def __init__(self, share_dir, user='root', password=None, netns=None,
@@ -362,6 +379,41 @@ class Smbd:
 			shutil.rmtree(self.tmp, ignore_errors=True)
 			self.tmp = None
 
+	def kill(self):
+		"""SIGKILL smbd and its children at once, as a crash would.
+
+		Returns how many processes it had, once none of them is left;
+		start() then starts it again on the same port with the same
+		user and password.
+		"""
+		if self.proc is None:
+			raise HarnessError('smbd is not running')
+		pgid = self.proc.pid
+		count = len(group_members(pgid))
+		self.signal_group(signal.SIGKILL)
+		self.proc.wait()
+		self.proc = None
+		deadline = time.monotonic() + self.KILL_TIMEOUT
+		while group_members(pgid):
+			if time.monotonic() > deadline:
+				raise HarnessError(
+					f'smbd processes {group_members(pgid)} '
+					f'outlived SIGKILL by {self.KILL_TIMEOUT}s')
+			self.signal_group_id(pgid, signal.SIGKILL)
+			time.sleep(0.05)
+		shutil.rmtree(self.tmp, ignore_errors=True)
+		self.tmp = None
+		log(f'smbd killed ({count} processes)')
+		return count
+
+	@staticmethod
+	def signal_group_id(pgid, sig):
+		"""Send `sig` to process group `pgid` if it still has members."""
+		try:
+			os.killpg(pgid, sig)
+		except ProcessLookupError:
+			pass
+
 	def signal_group(self, sig):
 		"""Send `sig` to smbd and its children (its own group)."""
 		try:
@@ -442,9 +494,23 @@ def accelerator():
 		('kvm' if kvm_usable() else 'tcg')
 
 
-def qemu_net_args(tap=None, mac=None):
-	"""QEMU's network: user networking, or the tap device `tap`."""
-	if tap:
+def qemu_netdev(netdev):
+	"""A -netdev value ("socket,udp=...") with its id, n0, put in."""
+	kind, _, rest = netdev.partition(',')
+	return f'{kind},id=n0' + (',' + rest if rest else '')
+
+
+def qemu_net_args(tap=None, mac=None, netdev=None):
+	"""QEMU's network: user networking, the tap device `tap` or `netdev`.
+
+	`netdev` is a -netdev value without its id, e.g. "socket,udp=...".
+	"""
+	if tap and netdev:
+		raise HarnessError('a boot has a tap device or a netdev, '
+				   'not both')
+	if netdev:
+		netdev = qemu_netdev(netdev)
+	elif tap:
 		netdev = f'tap,id=n0,ifname={tap},script=no,downscript=no'
 	else:
 		netdev = 'user,id=n0'
@@ -452,11 +518,11 @@ def qemu_net_args(tap=None, mac=None):
 	return ['-netdev', netdev, '-device', device]
 
 
-def qemu_command(kernel_image, append, tap=None, mac=None):
+def qemu_command(kernel_image, append, tap=None, mac=None, netdev=None):
 	"""The QEMU command line booting `kernel_image` with `append`."""
 	return ['qemu-system-x86_64', '-m', '256', '-accel', accelerator(),
 		'-kernel', kernel_image, '-append', append,
-		'-nographic', '-no-reboot'] + qemu_net_args(tap, mac)
+		'-nographic', '-no-reboot'] + qemu_net_args(tap, mac, netdev)
 
 
 # `lines` holds (time.monotonic() at arrival, text) per console line
@@ -569,24 +635,28 @@ class Boot:
 		return self.result
 
 
-def boot_command(kernel_image, append, net=None, tap=None, mac=None):
+def boot_command(kernel_image, append, net=None, tap=None, mac=None,
+		 netdev=None):
 	"""The QEMU command, run in `net`'s namespace when given."""
-	if (net is None) != (tap is None):
-		raise HarnessError('a tap device needs its TestNet and a '
-				   'TestNet boot needs a tap device')
-	cmd = qemu_command(kernel_image, append, tap, mac)
+	if tap is not None and net is None:
+		raise HarnessError('a tap device needs its TestNet')
+	if net is not None and tap is None and netdev is None:
+		raise HarnessError('a TestNet boot needs a tap device or '
+				   'a netdev')
+	cmd = qemu_command(kernel_image, append, tap, mac, netdev)
 	return netns_prefix(net.name) + cmd if net is not None else cmd
 
 
 def start_boot(kernel_image, append, log_path, timeout=120, net=None,
-	       tap=None, mac=None):
+	       tap=None, mac=None, netdev=None):
 	"""Start a QEMU boot in the background; returns a Boot to wait() on.
 
 	The serial console goes to `log_path`. With `net` (a TestNet), QEMU
-	runs in its namespace on `tap` and the TestNet kills it on exit.
+	runs in its namespace on `tap` (or `netdev`, a -netdev value without
+	its id) and the TestNet kills it on exit.
 	"""
-	cmd = boot_command(kernel_image, append, net, tap, mac)
-	where = f' on {tap}' if tap else ''
+	cmd = boot_command(kernel_image, append, net, tap, mac, netdev)
+	where = f' on {tap or netdev}' if tap or netdev else ''
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}'
 	    + where)
 	handle = Boot(cmd, log_path, timeout)
@@ -596,7 +666,7 @@ def start_boot(kernel_image, append, log_path, timeout=120, net=None,
 
 
 def boot(kernel_image, append, log_path, timeout=120, interactive=False,
-	 net=None, tap=None, mac=None):
+	 net=None, tap=None, mac=None, netdev=None):
 	"""Boot QEMU; returns BootResult(status, timed_out, elapsed, console,
 	lines).
 
@@ -606,8 +676,8 @@ def boot(kernel_image, append, log_path, timeout=120, interactive=False,
 	"""
 	if not interactive:
 		return start_boot(kernel_image, append, log_path, timeout,
-				  net, tap, mac).wait()
-	cmd = boot_command(kernel_image, append, net, tap, mac)
+				  net, tap, mac, netdev).wait()
+	cmd = boot_command(kernel_image, append, net, tap, mac, netdev)
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}')
 	t0 = time.monotonic()
 	res = subprocess.run(cmd)

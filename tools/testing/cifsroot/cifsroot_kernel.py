@@ -13,6 +13,7 @@ import glob
 import os
 import re
 import shutil
+import sys
 import subprocess
 
 from cifsroot_common import (REPO, cache_dir, log, run, step, HarnessError)
@@ -393,18 +394,25 @@ def build_dir(name='ours'):
 	return os.path.join(cache_dir(), 'build-' + name)
 
 
-def kmake(tree, out, *targets, capture=False):
+def kmake(tree, out, *targets, capture=False, check=True, basedir=None):
+	"""make in `tree` with O=`out` through ccache.
+
+	With `basedir`, ccache rewrites absolute paths under it to relative
+	ones, so that trees laid out alike under it share cached objects.
+	"""
 	ccache = os.path.join(cache_dir(), 'ccache')
 	env = dict(os.environ, CCACHE_DIR=ccache, KBUILD_BUILD_TIMESTAMP='',
 		   KBUILD_BUILD_USER='cifsroot', KBUILD_BUILD_HOST='cifsroot')
+	if basedir:
+		env['CCACHE_BASEDIR'] = basedir
 	jobs = str(os.cpu_count() or 1)
 	cmd = ['make', '-s', '-C', tree, 'O=' + out, 'ARCH=x86_64',
 	       'CC=ccache gcc', 'HOSTCC=ccache gcc', '-j' + jobs] + list(targets)
-	return run(cmd, env=env, capture=capture)
+	return run(cmd, env=env, capture=capture, check=check)
 
 
 @step('configure')
-def configure(tree, out, fragments=('cifsroot.config',)):
+def configure(tree, out, fragments=('cifsroot.config',), basedir=None):
 	"""tinyconfig plus our fragments, merged with merge_config.sh."""
 	os.makedirs(out, exist_ok=True)
 	frags = [os.path.join(CONFIG_DIR, f) for f in fragments]
@@ -420,12 +428,12 @@ def configure(tree, out, fragments=('cifsroot.config',)):
 	if old == text and os.path.exists(os.path.join(out, '.config')):
 		log('configuration unchanged')
 		return
-	kmake(tree, out, 'tinyconfig', capture=True)
+	kmake(tree, out, 'tinyconfig', capture=True, basedir=basedir)
 	env = dict(os.environ, ARCH='x86_64')
 	run([os.path.join(tree, 'scripts', 'kconfig', 'merge_config.sh'),
 	     '-m', '-O', out, os.path.join(out, '.config')] + frags,
 	    cwd=tree, env=env, capture=True)
-	kmake(tree, out, 'olddefconfig')
+	kmake(tree, out, 'olddefconfig', basedir=basedir)
 	missing = config_missing(out, frags)
 	if missing:
 		raise HarnessError('options the kernel did not take:\n  '
@@ -469,3 +477,134 @@ def build(commit=None, name='ours'):
 	image = os.path.join(out, 'arch', 'x86', 'boot', 'bzImage')
 	log('kernel: ' + image)
 	return image
+
+
+# ------------------------------------------------------------ series gates
+
+def series_files(tree, suffix='.c'):
+	"""Files the series touches that end with `suffix`, at its head."""
+	out = git(tree, 'diff', '--name-only', 'base', 'series', capture=True)
+	return [f for f in out.stdout.split() if f.endswith(suffix)]
+
+
+def checkout(tree, commit):
+	if rev(tree, 'HEAD') != rev(tree, commit):
+		git(tree, 'checkout', '-q', '-f', '--detach', commit)
+
+
+@step('build every commit')
+def build_each_commit():
+	"""Build bzImage at every commit of the series; returns failures.
+
+	The configuration is the test kernel's, taken from the series head
+	and restored before each commit, so that a symbol missing at an early
+	commit does not stay dropped for the later ones.
+	"""
+	tree = tree_dir()
+	head = apply()
+	out = build_dir('bisect')
+	checkout(tree, head)
+	configure(tree, out, KERNELS['ours'])
+	with open(os.path.join(out, '.config')) as f:
+		config = f.read()
+	failures = []
+	try:
+		for commit in series_commits():
+			checkout(tree, commit)
+			with open(os.path.join(out, '.config'), 'w') as f:
+				f.write(config)
+			kmake(tree, out, 'olddefconfig', capture=True)
+			res = kmake(tree, out, 'bzImage', capture=True, check=False)
+			subject = git(tree, 'log', '-1', '--format=%s', commit,
+				      capture=True).stdout.strip()
+			log(f'{commit[:12]} {subject}: '
+			    + ('ok' if res.returncode == 0 else 'FAILED'))
+			if res.returncode:
+				failures.append(f'{subject}:\n'
+						+ (res.stdout + res.stderr)[-3000:])
+	finally:
+		checkout(tree, head)
+		with open(os.path.join(out, '.config'), 'w') as f:
+			f.write(config)
+	return failures
+
+
+def warnings_of(tree, out, objects):
+	"""sparse (C=2) and W=1 warnings of `objects`, without line numbers."""
+	found = set()
+	for obj in objects:
+		# an object that is up to date would not show its warnings
+		if os.path.exists(os.path.join(out, obj)):
+			os.unlink(os.path.join(out, obj))
+		res = kmake(tree, out, 'W=1', 'C=2', obj, capture=True,
+			    check=False)
+		for line in (res.stdout + res.stderr).splitlines():
+			if 'warning:' not in line and 'error:' not in line:
+				continue
+			found.add(re.sub(r':\d+(:\d+)?:', ':', line.strip()))
+	return found
+
+
+@step('sparse and W=1')
+def new_warnings():
+	"""Warnings in the files the series touches that the base lacks."""
+	tree = tree_dir()
+	head = apply()
+	out = build_dir('bisect')
+	objects = [f[:-2] + '.o' for f in series_files(tree)
+		   if not f.endswith('_test.c')]
+	try:
+		checkout(tree, 'base')
+		before = warnings_of(tree, out, [o for o in objects if
+			 os.path.exists(os.path.join(tree, o[:-2] + '.c'))])
+	finally:
+		checkout(tree, head)
+	after = warnings_of(tree, out, objects)
+	return sorted(after - before), objects
+
+
+def kernel_doc(paths):
+	"""scripts/kernel-doc -none on `paths`; returns its warnings."""
+	tree = tree_dir()
+	res = run([os.path.join(tree, 'scripts', 'kernel-doc'), '-none']
+		  + paths, cwd=tree, capture=True, check=False)
+	return [l for l in (res.stdout + res.stderr).splitlines() if l.strip()]
+
+
+def maintainers(patch):
+	"""What scripts/get_maintainer.pl names for a patch."""
+	tree = tree_dir()
+	res = run([os.path.join(tree, 'scripts', 'get_maintainer.pl'),
+		   '--no-git', '--no-git-fallback', '--no-rolestats', patch],
+		  cwd=tree, capture=True, check=False)
+	return res.stdout.splitlines()
+
+
+@step('kunit.py')
+def kunit_tool():
+	"""Run our suite the way kernel developers run every suite:
+	tools/testing/kunit/kunit.py over the client's .kunitconfig (UML)."""
+	tree = tree_dir()
+	checkout(tree, apply())
+	env = dict(os.environ, CCACHE_DIR=os.path.join(cache_dir(), 'ccache'))
+	res = run([sys.executable, 'tools/testing/kunit/kunit.py', 'run',
+		   '--kunitconfig=' + client_dir(tree),
+		   '--build_dir=' + build_dir('kunit'),
+		   '--make_options', 'CC=ccache gcc',
+		   '--jobs', str(os.cpu_count() or 1)],
+		  cwd=tree, env=env, capture=True, check=False)
+	return res.returncode, res.stdout + res.stderr
+
+
+@step('htmldocs')
+def htmldocs(sphinxdirs='filesystems'):
+	"""Build the documentation of `sphinxdirs`; returns (output, html dir)."""
+	tree = tree_dir()
+	checkout(tree, apply())
+	out = build_dir('docs')
+	# Debian's sphinx-build and its python3 (with the theme)
+	env = dict(os.environ, PATH='/usr/bin:/bin:' + os.environ['PATH'])
+	res = run(['make', '-C', tree, 'O=' + out, 'SPHINXDIRS=' + sphinxdirs,
+		   'htmldocs'], env=env, capture=True, check=False)
+	html = os.path.join(out, 'Documentation', 'output', sphinxdirs)
+	return res.returncode, res.stdout + res.stderr, html

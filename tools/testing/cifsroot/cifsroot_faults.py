@@ -1,0 +1,747 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# Fault tests of the SMB root: the server crashes and comes back during a
+# write, the network loses and delays frames, the link goes down for a while,
+# the server never appears. They run in the private test network of
+# cifsroot_net.py and are judged like the tests of cifsroot_check.py.
+#
+# The host has no netem, so an impairment relay stands in for it: QEMU's
+# network is a UDP socket on the namespace's loopback, and the relay (this
+# file run as `cifsroot_faults.py relay ...` in the namespace) forwards its
+# frames to and from a tap device of the bridge, dropping and delaying them.
+
+import argparse
+import fcntl
+import hashlib
+import heapq
+import itertools
+import json
+import os
+import random
+import re
+import select
+import signal
+import socket
+import struct
+import subprocess
+import sys
+import threading
+import time
+
+import cifsroot_check as check
+import cifsroot_guest as guest
+import cifsroot_net as net
+from cifsroot_common import HarnessError, log, out_dir
+
+# The relay's UDP port and QEMU's, on the loopback of a test's namespace
+RELAY_PORT = 40001
+QEMU_PORT = 40002
+# Frames waiting for their due time, per relay; more are dropped
+QUEUE_LIMIT = 4096
+RELAY_START_TIMEOUT = 10
+RELAY_STOP_TIMEOUT = 5
+
+TO_GUEST = 'to_guest'
+FROM_GUEST = 'from_guest'
+DIRECTIONS = (TO_GUEST, FROM_GUEST)
+# What becomes of a frame: sent on, or why it was dropped
+OUTCOMES = ('forwarded', 'lost', 'down', 'overflow', 'errors')
+
+
+# ------------------------------------------------- the relay's pure logic
+
+class Impairment:
+	"""Which frames a relay drops and when it sends on the others.
+
+	Each frame offered while the link is up is lost with probability
+	`loss` (a seeded RNG: the same seed and frames give the same drops),
+	else sent `delay` seconds later, in order. Frames are dropped while
+	the link is down, also those queued before that are due during it.
+	Times are seconds on any clock the caller passes in.
+	"""
+
+	def __init__(self, loss=0.0, delay=0.0, seed=0, limit=QUEUE_LIMIT):
+		if not 0 <= loss <= 1 or delay < 0 or limit < 1:
+			raise ValueError('loss is 0..1, delay >= 0, limit >= 1')
+		self.loss = loss
+		self.delay = delay
+		self.limit = limit
+		self.rng = random.Random(seed)
+		self.queue = []
+		self.serial = itertools.count()
+		self.down_until = None
+		self.counts = {d: dict.fromkeys(OUTCOMES, 0) for d in DIRECTIONS}
+
+	def link_down(self, now, seconds):
+		"""Drop every frame from `now` for `seconds`."""
+		self.down_until = now + seconds
+
+	def link_up(self):
+		"""End a down window at once."""
+		self.down_until = None
+
+	def is_down(self, now):
+		"""Whether the link is down at `now`."""
+		return self.down_until is not None and now < self.down_until
+
+	def came_up(self, now):
+		"""True once, when a down window has ended by `now`."""
+		if self.down_until is not None and now >= self.down_until:
+			self.down_until = None
+			return True
+		return False
+
+	def offer(self, now, direction, frame):
+		"""Queue `frame` for its due time or drop it; True if queued."""
+		counts = self.counts[direction]
+		if self.is_down(now):
+			counts['down'] += 1
+			return False
+		if self.rng.random() < self.loss:
+			counts['lost'] += 1
+			return False
+		if len(self.queue) >= self.limit:
+			counts['overflow'] += 1
+			return False
+		heapq.heappush(self.queue, (now + self.delay, next(self.serial),
+					    direction, frame))
+		return True
+
+	def next_due(self):
+		"""When the first queued frame is due, or None."""
+		return self.queue[0][0] if self.queue else None
+
+	def due(self, now):
+		"""Take the frames due by `now`: [(direction, frame)], in order.
+
+		Those that fall due while the link is down are dropped.
+		"""
+		out = []
+		while self.queue and self.queue[0][0] <= now:
+			_, _, direction, frame = heapq.heappop(self.queue)
+			if self.is_down(now):
+				self.counts[direction]['down'] += 1
+			else:
+				out.append((direction, frame))
+		return out
+
+	def sent(self, direction, ok=True):
+		"""Count a frame handed on, or one its socket or tap refused."""
+		self.counts[direction]['forwarded' if ok else 'errors'] += 1
+
+	def stats(self):
+		"""The counts of each direction, as a dict to print."""
+		return {d: dict(c) for d, c in self.counts.items()}
+
+
+def parse_command(line):
+	"""A control line ("down 10", "up", "stats") as (name, seconds)."""
+	words = line.split()
+	if len(words) == 2 and words[0] == 'down':
+		try:
+			seconds = float(words[1])
+		except ValueError:
+			seconds = -1
+		if seconds >= 0:
+			return 'down', seconds
+	elif len(words) == 1 and words[0] in ('up', 'stats'):
+		return words[0], None
+	raise ValueError(f'bad relay command: {line!r}')
+
+
+def relay_arguments(tap, port, qemu_port, loss, delay_ms, seed):
+	"""The relay's command-line arguments after `relay`."""
+	return ['--tap', tap, '--port', str(port), '--qemu-port',
+		str(qemu_port), '--loss', str(loss), '--delay-ms',
+		str(delay_ms), '--seed', str(seed)]
+
+
+# ------------------------------------------------- the relay process
+
+def open_tap(name):
+	"""Attach to the tap device `name`: a frame per read and write."""
+	fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
+	try:
+		fcntl.ioctl(fd, net.TUNSETIFF, struct.pack(
+			'16sH22x', name.encode(), net.IFF_TAP | net.IFF_NO_PI))
+	except OSError:
+		os.close(fd)
+		raise
+	return fd
+
+
+def emit(event, **fields):
+	"""Print one JSON line for the harness, stamped on the monotonic clock."""
+	print(json.dumps(dict(event=event, at=time.monotonic(), **fields)),
+	      flush=True)
+
+
+class RelayLoop:
+	"""The relay's select loop: tap <-> UDP socket, through Impairment."""
+
+	BATCH = 64
+
+	def __init__(self, args):
+		self.imp = Impairment(args.loss, args.delay_ms / 1000, args.seed)
+		self.tap = open_tap(args.tap)
+		self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+		self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF,
+				     4 << 20)
+		self.sock.bind(('127.0.0.1', args.port))
+		self.sock.setblocking(False)
+		self.qemu = ('127.0.0.1', args.qemu_port)
+		self.control = b''
+		self.done = False
+
+	def read_tap(self, now):
+		"""Offer the frames waiting on the tap (bound to the guest)."""
+		for _ in range(self.BATCH):
+			try:
+				frame = os.read(self.tap, 65536)
+			except BlockingIOError:
+				return
+			self.imp.offer(now, TO_GUEST, frame)
+
+	def read_sock(self, now):
+		"""Offer the frames QEMU sent (from the guest)."""
+		for _ in range(self.BATCH):
+			try:
+				frame = self.sock.recv(65536)
+			except (BlockingIOError, ConnectionRefusedError):
+				return
+			self.imp.offer(now, FROM_GUEST, frame)
+
+	def send(self, now):
+		"""Hand on the frames that are due."""
+		for direction, frame in self.imp.due(now):
+			try:
+				if direction == TO_GUEST:
+					self.sock.sendto(frame, self.qemu)
+				else:
+					os.write(self.tap, frame)
+				self.imp.sent(direction)
+			except OSError:
+				self.imp.sent(direction, ok=False)
+
+	def read_control(self, now):
+		"""Obey the control lines on stdin; end at its end."""
+		data = os.read(0, 4096)
+		if not data:
+			self.done = True
+			return
+		self.control += data
+		while b'\n' in self.control:
+			line, self.control = self.control.split(b'\n', 1)
+			self.obey(now, line.decode(errors='replace'))
+
+	def obey(self, now, line):
+		"""Carry out one control line and acknowledge it."""
+		try:
+			name, seconds = parse_command(line)
+		except ValueError as e:
+			emit('error', message=str(e))
+			return
+		if name == 'down':
+			self.imp.link_down(now, seconds)
+			emit('down', seconds=seconds)
+		elif name == 'up':
+			self.imp.link_up()
+			emit('up')
+		else:
+			emit('stats', **self.imp.stats())
+
+	def timeout(self, now):
+		"""How long select may sleep: until a frame or the link is due."""
+		times = [t for t in (self.imp.next_due(), self.imp.down_until)
+			 if t is not None]
+		return max(0, min(times) - now) if times else 1.0
+
+	def run(self):
+		"""Forward until stdin ends or SIGTERM comes."""
+		emit('ready', port=self.sock.getsockname()[1])
+		while not self.done:
+			now = time.monotonic()
+			ready, _, _ = select.select([self.tap, self.sock, 0], [],
+						    [], self.timeout(now))
+			now = time.monotonic()
+			if self.tap in ready:
+				self.read_tap(now)
+			if self.sock in ready:
+				self.read_sock(now)
+			if 0 in ready:
+				self.read_control(now)
+			self.send(now)
+			if self.imp.came_up(now):
+				emit('up')
+
+
+def terminate(signum, frame):
+	"""SIGTERM: leave the loop through SystemExit, printing the counts."""
+	raise SystemExit(0)
+
+
+def relay_main(argv):
+	"""`relay --tap T --port P --qemu-port Q [--loss p] [--delay-ms d]`."""
+	parser = argparse.ArgumentParser(prog='cifsroot_faults.py relay')
+	parser.add_argument('--tap', required=True)
+	parser.add_argument('--port', type=int, required=True)
+	parser.add_argument('--qemu-port', type=int, required=True)
+	parser.add_argument('--loss', type=float, default=0.0)
+	parser.add_argument('--delay-ms', type=float, default=0.0)
+	parser.add_argument('--seed', type=int, default=0)
+	args = parser.parse_args(argv)
+	signal.signal(signal.SIGTERM, terminate)
+	loop = RelayLoop(args)
+	try:
+		loop.run()
+	finally:
+		emit('stats', final=True, **loop.imp.stats())
+	return 0
+
+
+# ------------------------------------------------- the relay, from the harness
+
+class Relay:
+	"""An impairment relay on a new tap of `tnet`, for one QEMU.
+
+	Boot QEMU with netdev=relay.netdev(). down(seconds) takes the link
+	down; stop() ends the relay and returns its final counts. The TestNet
+	kills it on exit too.
+	"""
+
+	def __init__(self, tnet, loss=0.0, delay_ms=0, seed=1,
+		     port=RELAY_PORT, qemu_port=QEMU_PORT):
+		self.tnet = tnet
+		self.port = port
+		self.qemu_port = qemu_port
+		self.events = []
+		self.tap = tnet.add_tap()
+		self.err_path = os.path.join(tnet.tmp, f'relay-{self.tap}.err')
+		cmd = tnet.prefix() + [sys.executable,
+				       os.path.abspath(__file__), 'relay'] + \
+			relay_arguments(self.tap, port, qemu_port, loss,
+					delay_ms, seed)
+		with open(self.err_path, 'w') as err:
+			self.proc = subprocess.Popen(
+				cmd, stdin=subprocess.PIPE,
+				stdout=subprocess.PIPE, stderr=err, text=True,
+				start_new_session=True)
+		tnet.adopt(self)
+		self.reader = threading.Thread(target=self.read_events,
+					       daemon=True)
+		self.reader.start()
+		self.wait_event('ready', RELAY_START_TIMEOUT)
+		log(f'relay on {self.tap}: loss {loss}, delay {delay_ms} ms, '
+		    f'seed {seed}')
+
+	def netdev(self):
+		"""QEMU's -netdev value: a UDP socket to the relay."""
+		return (f'socket,udp=127.0.0.1:{self.port},'
+			f'localaddr=127.0.0.1:{self.qemu_port}')
+
+	def read_events(self):
+		"""Thread: collect the relay's JSON lines."""
+		for line in self.proc.stdout:
+			try:
+				self.events.append(json.loads(line))
+			except ValueError:
+				self.events.append({'event': 'garbage',
+						    'line': line})
+
+	def wait_event(self, name, timeout, after=0):
+		"""The first `name` event after index `after`, waiting for it."""
+		deadline = time.monotonic() + timeout
+		while True:
+			for event in self.events[after:]:
+				if event.get('event') == name:
+					return event
+			if self.proc.poll() is not None and \
+			   not self.reader.is_alive():
+				break
+			if time.monotonic() > deadline:
+				break
+			time.sleep(0.02)
+		raise HarnessError(f'relay: no "{name}" event in {timeout}s; '
+				   f'exit {self.proc.poll()}:\n'
+				   + guest.tail(self.err_path))
+
+	def command(self, line, reply, timeout=5):
+		"""Send a control line; the event that acknowledges it."""
+		after = len(self.events)
+		self.proc.stdin.write(line + '\n')
+		self.proc.stdin.flush()
+		return self.wait_event(reply, timeout, after)
+
+	def down(self, seconds):
+		"""Take the link down for `seconds`; when it went down."""
+		return self.command(f'down {seconds}', 'down')['at']
+
+	def wait_up(self, timeout):
+		"""When the link came back up after the last down()."""
+		downs = [i for i, e in enumerate(self.events)
+			 if e.get('event') == 'down']
+		return self.wait_event('up', timeout, downs[-1] if downs
+				       else 0)['at']
+
+	def stop(self):
+		"""End the relay; its final counts (dict per direction)."""
+		if self.proc.poll() is None:
+			try:
+				self.proc.stdin.close()
+			except OSError:
+				pass
+			try:
+				self.proc.wait(timeout=RELAY_STOP_TIMEOUT)
+			except subprocess.TimeoutExpired:
+				pass
+		self.kill()
+		finals = [e for e in self.events if e.get('final')]
+		if not finals:
+			raise HarnessError('relay gave no final counts:\n'
+					   + guest.tail(self.err_path))
+		return finals[-1]
+
+	def kill(self):
+		"""Kill the relay if it still runs (safe to call twice)."""
+		net.stop_process(self.proc, 'relay')
+		self.reader.join(RELAY_STOP_TIMEOUT)
+
+
+def relay_summary(stats):
+	"""The counts of a relay's final stats in a few words."""
+	parts = []
+	for direction in DIRECTIONS:
+		c = stats[direction]
+		parts.append(f'{direction.replace("_", " ")} '
+			     f'{c["forwarded"]} sent, {c["lost"]} lost, '
+			     f'{c["down"]} down, {c["overflow"]} overflow, '
+			     f'{c["errors"]} errors')
+	return '; '.join(parts)
+
+
+# ------------------------------------------------- helpers of the tests
+
+# Written and read by the guest: SUM is its SHA-256 of the data, DONE the
+# end of the write, READBACK its SHA-256 of the file read back from the
+# server after dropping the page cache.
+MAKE_DATA = '''grep ' / ' /proc/mounts | sed 's/^/root: /'
+mkdir -p /mnt && mount -t tmpfs tmpfs /mnt || exit 1
+dd if=/dev/urandom of=/mnt/data bs=1M count={mib} 2>/dev/null || exit 1
+echo "sum: $(sha256sum </mnt/data | cut -d' ' -f1)"
+'''
+
+CHUNKED_WRITE = '''echo "fault: write started"
+i=0
+while [ $i -lt {mib} ]; do
+	dd if=/mnt/data of={path} bs=1M skip=$i seek=$i count=1 \\
+		conv=notrunc 2>/mnt/err || {{
+		echo "fault: dd $i failed: $(grep -v records /mnt/err)"; exit 1; }}
+	sync || {{ echo "fault: sync $i failed"; exit 1; }}
+	echo "fault: chunk $i"
+	i=$((i + 1))
+done
+echo "fault: write done"
+'''
+
+PLAIN_WRITE = '''echo "fault: write started"
+cp /mnt/data {path} && sync || {{ echo "fault: write failed"; exit 1; }}
+echo "fault: write done"
+'''
+
+READ_BACK = '''echo 3 >/proc/sys/vm/drop_caches || exit 1
+echo "readback: $(sha256sum <{path} | cut -d' ' -f1)"
+'''
+
+START_LINE = 'fault: write started'
+DONE_LINE = 'fault: write done'
+LINE_POLL = 0.05
+
+
+def fault_rootfs(name, script):
+	"""A fresh rootfs in out/check/`name` running `script`."""
+	dest = guest.make_rootfs(os.path.join(out_dir('check'), name))
+	guest.write_file(os.path.join(dest, 'etc', 'cifsroot', 'run'), script,
+			 0o755)
+	return dest
+
+
+def fault_append(smbd, options=''):
+	"""The command line mounting `smbd`'s root on 10.55.0.1."""
+	return check.net_append(f'//{net.HOST4}/root,username=root,'
+				f'password={smbd.password}' + options)
+
+
+def sha256_file(path):
+	"""The SHA-256 of a file as hex, or None if it is missing."""
+	h = hashlib.sha256()
+	try:
+		with open(path, 'rb') as f:
+			for block in iter(lambda: f.read(1 << 20), b''):
+				h.update(block)
+	except FileNotFoundError:
+		return None
+	return h.hexdigest()
+
+
+def line_time(lines, text, after=0.0):
+	"""The arrival time of the first console line with `text` after
+	`after`, or None."""
+	for t, line in list(lines):
+		if t >= after and text in line:
+			return t
+	return None
+
+
+def wait_line(boot, text, timeout, after=0.0):
+	"""Wait for a console line with `text`; its arrival time.
+
+	Fails when QEMU ends or `timeout` seconds pass first.
+	"""
+	deadline = time.monotonic() + timeout
+	while time.monotonic() < deadline:
+		t = line_time(boot.lines, text, after)
+		if t is not None:
+			return t
+		if not boot.running():
+			t = line_time(boot.lines, text, after)
+			if t is not None:
+				return t
+			check.expect(False, f'no "{text}" line: '
+				     + guest.explain_failure(boot.wait()))
+		time.sleep(LINE_POLL)
+	boot.kill()
+	check.expect(False, f'no "{text}" line in {timeout}s: '
+		     + guest.explain_failure(boot.wait()))
+
+
+def judge_data(res, path, readback=False):
+	"""The guest's run ended well and its SHA-256 is the server's.
+
+	Returns the checksum.
+	"""
+	output, status = guest.command_output(res.console)
+	check.expect(status == 0, f'run script status {status}: '
+		     + guest.explain_failure(res))
+	values = check.guest_values(output)
+	want = values.get('sum', '')
+	check.expect(re.fullmatch(r'[0-9a-f]{64}', want),
+		     'no guest checksum: ' + guest.explain_failure(res))
+	if readback:
+		check.expect(values.get('readback') == want,
+			     f'guest read back {values.get("readback")}, '
+			     f'wrote {want}')
+	got = sha256_file(path)
+	check.expect(got == want, f'server has {got}, guest wrote {want}')
+	problems = check.console_problems(res.console)
+	check.expect(not problems, 'console:\n' + '\n'.join(problems[:20]))
+	return want
+
+
+def chunk_times(lines):
+	"""The arrival times of the "fault: chunk N" lines."""
+	return [t for t, line in list(lines) if 'fault: chunk ' in line]
+
+
+# ------------------------------------------------- the tests
+
+SMBD_KILL_MIB = 64
+SMBD_KILL_AFTER_CHUNK = 3
+SMBD_DOWN_SECONDS = 3
+FAULT_TIMEOUT = 600
+
+
+def test_smbd_restart():
+	"""smbd is killed and restarted during a 64 MiB write; nothing is lost."""
+	mib = SMBD_KILL_MIB
+	share = fault_rootfs('fault-smbd', MAKE_DATA.format(mib=mib) +
+			     CHUNKED_WRITE.format(mib=mib, path='/big'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq()
+		boot = check.net_boot(tnet, 'fault-smbd', fault_append(smbd))
+		started = wait_line(boot, START_LINE, FAULT_TIMEOUT)
+		wait_line(boot, f'fault: chunk {SMBD_KILL_AFTER_CHUNK}',
+			  FAULT_TIMEOUT)
+		killed_at = time.monotonic()
+		procs = smbd.kill()
+		time.sleep(SMBD_DOWN_SECONDS)
+		smbd.start()
+		done = wait_line(boot, DONE_LINE, FAULT_TIMEOUT)
+		res = boot.wait()
+	check.expect(started < killed_at < smbd.started < done,
+		     f'write started {started:.2f}, smbd killed '
+		     f'{killed_at:.2f}, ready {smbd.started:.2f}, write done '
+		     f'{done:.2f}: not in that order')
+	before = [t for t in chunk_times(res.lines) if t < killed_at]
+	after = [t for t in chunk_times(res.lines) if t > smbd.started]
+	check.expect(len(before) < mib and after,
+		     f'{len(before)} chunks before the kill, {len(after)} '
+		     'after the restart')
+	digest = judge_data(res, os.path.join(share, 'big'))
+	size = os.path.getsize(os.path.join(share, 'big'))
+	check.expect(size == mib << 20, f'/big has {size} bytes')
+	return (f'killed {procs} smbd processes after {len(before)} of '
+		f'{mib} MiB, back {smbd.started - killed_at:.1f} s later; '
+		f'write done {done - smbd.started:.1f} s after; '
+		f'sha256 {digest[:16]}')
+
+
+LOSSY_MIB = 16
+LOSS = 0.05
+DELAY_MS = 20
+LOSSY_SEED = 5
+
+
+def test_lossy_link():
+	"""Boot, write and read 16 MiB with 5 % loss and 20 ms delay."""
+	share = fault_rootfs('fault-lossy', MAKE_DATA.format(mib=LOSSY_MIB) +
+			     PLAIN_WRITE.format(path='/data') +
+			     READ_BACK.format(path='/data'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq()
+		relay = Relay(tnet, loss=LOSS, delay_ms=DELAY_MS,
+			      seed=LOSSY_SEED)
+		res = guest.boot(check.kernel_image(), fault_append(smbd),
+				 os.path.join(out_dir('check'),
+					      'fault-lossy.log'),
+				 timeout=FAULT_TIMEOUT, net=tnet,
+				 netdev=relay.netdev())
+		stats = relay.stop()
+	check.judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+	digest = judge_data(res, os.path.join(share, 'data'), readback=True)
+	lost = sum(stats[d]['lost'] for d in DIRECTIONS)
+	check.expect(lost, 'the relay lost no frame')
+	started = line_time(res.lines, START_LINE)
+	done = line_time(res.lines, DONE_LINE)
+	read = line_time(res.lines, 'readback: ')
+	return (f'{LOSSY_MIB} MiB written in {done - started:.1f} s, read '
+		f'back in {read - done:.1f} s, sha256 {digest[:16]}; relay: '
+		f'{relay_summary(stats)}')
+
+
+OUTAGE_MIB = 32
+OUTAGE_AFTER_CHUNK = 3
+OUTAGE_SECONDS = 10
+
+
+def test_link_outage():
+	"""The link goes down for 10 s during a 32 MiB write; nothing is lost."""
+	mib = OUTAGE_MIB
+	share = fault_rootfs('fault-outage', MAKE_DATA.format(mib=mib) +
+			     CHUNKED_WRITE.format(mib=mib, path='/data') +
+			     READ_BACK.format(path='/data'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq()
+		relay = Relay(tnet)
+		boot = guest.start_boot(
+			check.kernel_image(), fault_append(smbd),
+			os.path.join(out_dir('check'), 'fault-outage.log'),
+			timeout=FAULT_TIMEOUT, net=tnet,
+			netdev=relay.netdev())
+		started = wait_line(boot, START_LINE, FAULT_TIMEOUT)
+		wait_line(boot, f'fault: chunk {OUTAGE_AFTER_CHUNK}',
+			  FAULT_TIMEOUT)
+		down = relay.down(OUTAGE_SECONDS)
+		up = relay.wait_up(OUTAGE_SECONDS + 10)
+		done = wait_line(boot, DONE_LINE, FAULT_TIMEOUT)
+		res = boot.wait()
+		stats = relay.stop()
+	check.expect(started < down < up < done,
+		     f'write started {started:.2f}, link down {down:.2f}, up '
+		     f'{up:.2f}, write done {done:.2f}: not in that order')
+	check.expect(up - down >= OUTAGE_SECONDS - 0.1,
+		     f'the link was down {up - down:.1f} s')
+	before = [t for t in chunk_times(res.lines) if t < down]
+	after = [t for t in chunk_times(res.lines) if t > up]
+	check.expect(len(before) < mib and after,
+		     f'{len(before)} chunks before the outage, {len(after)} '
+		     'after it')
+	dropped = sum(stats[d]['down'] for d in DIRECTIONS)
+	check.expect(dropped, 'no frame was dropped while the link was down')
+	digest = judge_data(res, os.path.join(share, 'data'), readback=True)
+	return (f'down {up - down:.1f} s after {len(before)} of {mib} MiB; '
+		f'write done {done - up:.1f} s after it came back; {dropped} '
+		f'frames dropped; sha256 {digest[:16]}')
+
+
+NO_SERVER_RETRY = 15
+NO_SERVER_PANIC = ('cifsroot: cannot mount root: server 10.55.0.1, share '
+		   'root: error ')
+RETRY_LINE = re.compile(r'^\[\s*(\d+\.\d+)\] cifsroot: .*retrying in ')
+# printk_ratelimit defaults: a burst of 10 per 5 s
+RATELIMIT_BURST = 10
+RATELIMIT_INTERVAL = 5.0
+
+
+def retry_times(console):
+	"""The guest times of the "retrying in" lines."""
+	times = []
+	for line in console.splitlines():
+		m = RETRY_LINE.match(line)
+		if m:
+			times.append(float(m.group(1)))
+	return times
+
+
+def worst_burst(times, interval):
+	"""The most of `times` that fall in any window of `interval` s."""
+	most = 0
+	for i, t in enumerate(times):
+		most = max(most, sum(1 for u in times[i:] if u < t + interval))
+	return most
+
+
+def test_no_server():
+	"""No server at all: retry=15 spends its budget, then the named panic."""
+	share = fault_rootfs('fault-noserver', 'true\n')
+	with net.TestNet() as tnet:
+		tnet.start_dnsmasq()
+		res = check.net_boot(tnet, 'fault-noserver', check.net_append(
+			f'//{net.HOST4}/root,username=root,password=unused,'
+			f'retry={NO_SERVER_RETRY}')).wait()
+	check.expect(os.path.isdir(share), 'no rootfs')
+	check.expect(not res.timed_out, 'QEMU did not exit: '
+		     + guest.explain_failure(res))
+	at = check.guest_seconds(res.console, NO_SERVER_PANIC)
+	check.expect(at is not None, 'no named panic: '
+		     + guest.explain_failure(res))
+	check.expect(NO_SERVER_RETRY <= at < 60,
+		     f'panic at {at:.2f} s of guest time')
+	times = retry_times(res.console)
+	check.expect(times, 'no "retrying in" line: '
+		     + guest.explain_failure(res))
+	span = at - times[0]
+	check.expect(len(times) * 0.1 < span,
+		     f'{len(times)} retry lines in {span:.2f} s')
+	burst = worst_burst(times, RATELIMIT_INTERVAL)
+	check.expect(burst <= RATELIMIT_BURST,
+		     f'{burst} retry lines within {RATELIMIT_INTERVAL} s')
+	panic = [line for line in res.console.splitlines()
+		 if NO_SERVER_PANIC in line][0]
+	error = re.search(r'error (-?\d+)', panic).group(1)
+	return (f'panic at {at:.2f} s (error {error}) after {len(times)} '
+		f'retry lines, at most {burst} in {RATELIMIT_INTERVAL:.0f} s')
+
+
+TESTS = [
+	('fault: smbd killed and restarted during a 64 MiB write',
+	 test_smbd_restart),
+	('fault: boot, write, read with 5 % loss and 20 ms delay',
+	 test_lossy_link),
+	('fault: the link is down for 10 s during a write', test_link_outage),
+	('fault: no server, retry=15, then the named panic', test_no_server),
+]
+
+
+def main(argv):
+	"""`relay ...`: run an impairment relay (see relay_main)."""
+	if not argv or argv[0] != 'relay':
+		print('usage: cifsroot_faults.py relay --tap TAP --port PORT '
+		      '--qemu-port PORT [--loss P] [--delay-ms MS] [--seed N]',
+		      file=sys.stderr)
+		return 2
+	return relay_main(argv[1:])
+
+
+if __name__ == '__main__':
+	sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unit tests of the fault tests' pure logic: which frames the impairment
+# relay drops and when it sends the others, its control lines, and the
+# judging of the retry lines.
+
+import os
+import sys
+import unittest
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import cifsroot_faults as faults  # noqa: E402
+import cifsroot_guest as guest  # noqa: E402
+
+TO, FROM = faults.TO_GUEST, faults.FROM_GUEST
+
+
+def offer_many(imp, count, now=0.0, direction=TO):
+	"""Offer frames 0..count-1 at `now`; which of them were queued."""
+	return [i for i in range(count)
+		if imp.offer(now, direction, b'%d' % i)]
+
+
+class ImpairmentTest(unittest.TestCase):
+	"""Drops and due times, with a seeded RNG and a clock of our own."""
+
+	def test_no_impairment_forwards_at_once(self):
+		imp = faults.Impairment()
+		self.assertEqual(offer_many(imp, 5), list(range(5)))
+		self.assertEqual([f for _, f in imp.due(0.0)],
+				 [b'0', b'1', b'2', b'3', b'4'])
+		self.assertIsNone(imp.next_due())
+
+	def test_delay(self):
+		imp = faults.Impairment(delay=0.02)
+		imp.offer(1.0, TO, b'a')
+		imp.offer(1.005, FROM, b'b')
+		self.assertAlmostEqual(imp.next_due(), 1.02)
+		self.assertEqual(imp.due(1.0199), [])
+		self.assertEqual(imp.due(1.02), [(TO, b'a')])
+		self.assertEqual(imp.due(1.03), [(FROM, b'b')])
+		self.assertEqual(imp.due(2.0), [])
+
+	def test_order_kept_at_equal_due_times(self):
+		imp = faults.Impairment(delay=0.01)
+		offer_many(imp, 50, now=3.0)
+		self.assertEqual([f for _, f in imp.due(3.01)],
+				 [b'%d' % i for i in range(50)])
+
+	def test_seeded_loss_is_reproducible(self):
+		a = offer_many(faults.Impairment(loss=0.05, seed=7), 2000)
+		b = offer_many(faults.Impairment(loss=0.05, seed=7), 2000)
+		c = offer_many(faults.Impairment(loss=0.05, seed=8), 2000)
+		self.assertEqual(a, b)
+		self.assertNotEqual(a, c)
+		self.assertTrue(1850 < len(a) < 1950, len(a))
+
+	def test_loss_counts(self):
+		imp = faults.Impairment(loss=0.5, seed=1)
+		kept = offer_many(imp, 1000, direction=FROM)
+		counts = imp.stats()[FROM]
+		self.assertEqual(counts['lost'], 1000 - len(kept))
+		self.assertEqual(imp.stats()[TO]['lost'], 0)
+		for direction, _ in imp.due(0.0):
+			imp.sent(direction)
+		self.assertEqual(imp.stats()[FROM]['forwarded'], len(kept))
+
+	def test_all_or_nothing(self):
+		self.assertEqual(offer_many(faults.Impairment(loss=1.0), 100), [])
+		self.assertEqual(len(offer_many(faults.Impairment(loss=0.0),
+						100)), 100)
+
+	def test_bounded_queue(self):
+		imp = faults.Impairment(delay=1.0, limit=10)
+		self.assertEqual(offer_many(imp, 15), list(range(10)))
+		self.assertEqual(imp.stats()[TO]['overflow'], 5)
+		self.assertEqual(len(imp.due(1.0)), 10)
+		self.assertTrue(imp.offer(1.0, TO, b'x'))
+
+	def test_down_window(self):
+		imp = faults.Impairment(delay=0.1)
+		imp.offer(0.0, TO, b'queued before')
+		imp.link_down(0.05, 10)
+		self.assertTrue(imp.is_down(0.05))
+		self.assertFalse(imp.offer(1.0, FROM, b'during'))
+		self.assertEqual(imp.due(0.1), [])
+		self.assertEqual(imp.stats()[TO]['down'], 1)
+		self.assertEqual(imp.stats()[FROM]['down'], 1)
+		self.assertFalse(imp.came_up(10.0))
+		self.assertTrue(imp.came_up(10.05))
+		self.assertFalse(imp.came_up(10.1))
+		self.assertTrue(imp.offer(10.1, TO, b'after'))
+		self.assertEqual(imp.due(10.2), [(TO, b'after')])
+
+	def test_link_up_ends_the_window(self):
+		imp = faults.Impairment()
+		imp.link_down(0.0, 100)
+		imp.link_up()
+		self.assertFalse(imp.is_down(1.0))
+		self.assertTrue(imp.offer(1.0, TO, b'x'))
+
+	def test_down_keeps_the_rng_in_step(self):
+		"""Frames dropped while down draw no random number."""
+		a = faults.Impairment(loss=0.3, seed=3)
+		b = faults.Impairment(loss=0.3, seed=3)
+		b.link_down(0.0, 1.0)
+		offer_many(b, 20, now=0.5)
+		self.assertEqual(offer_many(a, 100, now=2.0),
+				 offer_many(b, 100, now=2.0))
+
+	def test_bad_parameters(self):
+		for kw in ({'loss': 1.5}, {'loss': -0.1}, {'delay': -1},
+			   {'limit': 0}):
+			with self.assertRaises(ValueError):
+				faults.Impairment(**kw)
+
+
+class CommandTest(unittest.TestCase):
+	"""The relay's control lines."""
+
+	def test_good(self):
+		self.assertEqual(faults.parse_command('down 10'), ('down', 10.0))
+		self.assertEqual(faults.parse_command(' down 0.5\n'),
+				 ('down', 0.5))
+		self.assertEqual(faults.parse_command('up'), ('up', None))
+		self.assertEqual(faults.parse_command('stats'), ('stats', None))
+
+	def test_bad(self):
+		for line in ('', 'down', 'down -1', 'down x', 'up 3', 'reboot'):
+			with self.assertRaises(ValueError):
+				faults.parse_command(line)
+
+	def test_arguments(self):
+		args = faults.relay_arguments('tap0', 1, 2, 0.05, 20, 5)
+		self.assertEqual(args, ['--tap', 'tap0', '--port', '1',
+					'--qemu-port', '2', '--loss', '0.05',
+					'--delay-ms', '20', '--seed', '5'])
+
+
+class JudgeTest(unittest.TestCase):
+	"""Retry lines and their bursts."""
+
+	CONSOLE = ('[    2.58] cifsroot: //10.55.0.1/root: error -103, '
+		   'retrying in 100 ms\n'
+		   '[    2.60] CIFS: VFS: cifs_mount failed w/return code = -103\n'
+		   '[    2.69] cifsroot: //10.55.0.1/root: error -103, '
+		   'retrying in 200 ms\n'
+		   '[   17.46] Kernel panic - not syncing: cifsroot: cannot\n')
+
+	def test_retry_times(self):
+		self.assertEqual(faults.retry_times(self.CONSOLE), [2.58, 2.69])
+
+	def test_worst_burst(self):
+		self.assertEqual(faults.worst_burst([], 5), 0)
+		self.assertEqual(faults.worst_burst([0, 1, 4.9, 5, 9], 5), 3)
+		self.assertEqual(faults.worst_burst([0.1 * i for i in range(30)],
+						    5), 30)
+
+	def test_line_time(self):
+		lines = [(1.0, 'a'), (2.0, 'fault: chunk 1'), (3.0, 'fault: chunk 2')]
+		self.assertEqual(faults.line_time(lines, 'chunk'), 2.0)
+		self.assertEqual(faults.line_time(lines, 'chunk', after=2.5), 3.0)
+		self.assertIsNone(faults.line_time(lines, 'nothing'))
+		self.assertEqual(faults.chunk_times(lines), [2.0, 3.0])
+
+
+class NetdevTest(unittest.TestCase):
+	"""QEMU's network from a -netdev value."""
+
+	def test_id_put_in(self):
+		self.assertEqual(guest.qemu_net_args(netdev='socket,udp=a:1'),
+				 ['-netdev', 'socket,id=n0,udp=a:1',
+				  '-device', 'e1000,netdev=n0'])
+		self.assertEqual(guest.qemu_netdev('user'), 'user,id=n0')
+
+	def test_not_with_a_tap(self):
+		with self.assertRaises(guest.HarnessError):
+			guest.qemu_net_args(tap='tap0', netdev='user')
+
+	def test_tap_and_user_unchanged(self):
+		self.assertEqual(guest.qemu_net_args()[:2], ['-netdev', 'user,id=n0'])
+		self.assertIn('tap,id=n0,ifname=tap0,script=no,downscript=no',
+			      guest.qemu_net_args(tap='tap0'))
+
+	def test_relay_netdev(self):
+		relay = faults.Relay.__new__(faults.Relay)
+		relay.port, relay.qemu_port = 40001, 40002
+		self.assertEqual(relay.netdev(), 'socket,udp=127.0.0.1:40001,'
+				 'localaddr=127.0.0.1:40002')
+
+
+class RelayProcessTest(unittest.TestCase):
+	"""The relay process starts in a TestNet, obeys and reports counts.
+
+	It needs root, ip netns and /dev/net/tun.
+	"""
+
+	def test_down_up_and_counts(self):
+		import cifsroot_net as net
+		with net.TestNet() as tnet:
+			relay = faults.Relay(tnet, loss=0.5, seed=2)
+			down = relay.down(0.3)
+			up = relay.wait_up(5)
+			self.assertGreaterEqual(up - down, 0.3)
+			self.assertIn(TO, relay.command('stats', 'stats'))
+			final = relay.stop()
+			pid = relay.proc.pid
+		self.assertTrue(final['final'])
+		self.assertEqual(final[FROM]['forwarded'], 0)
+		self.assertFalse(tnet.exists())
+		with self.assertRaises(ProcessLookupError):
+			os.kill(pid, 0)
+
+
+if __name__ == '__main__':
+	unittest.main()

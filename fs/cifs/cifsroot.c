@@ -687,6 +687,11 @@ static int __init cifs_root_parse_creds(struct cifs_root_cfg *cfg,
 	unsigned int n = 0, seen = 0;
 	size_t i;
 
+	if (size > CIFS_ROOT_CREDS_MAX) {
+		cifs_root_fail(cfg, "credentials file", "longer than %d bytes",
+			       CIFS_ROOT_CREDS_MAX);
+		return -EINVAL;
+	}
 	for (line = text; line < end; line = eol + (eol < end)) {
 		const char *eq, *v;
 		size_t len;

@@ -375,6 +375,23 @@ static void __init cifs_root_test_expand_limit(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "256"));
 }
 
+/* Found by the fuzzer: a file over the limit is refused, not parsed. */
+static void __init cifs_root_test_creds_limit(struct kunit *test)
+{
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	char *text = kunit_kzalloc(test, CIFS_ROOT_CREDS_MAX + 2, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, text);
+	memset(text, '#', CIFS_ROOT_CREDS_MAX + 1);
+	memset(cfg, 0, sizeof(*cfg));
+	KUNIT_EXPECT_EQ(test, cifs_root_parse_creds(cfg, text,
+						    CIFS_ROOT_CREDS_MAX), 0);
+	KUNIT_EXPECT_EQ(test, cifs_root_parse_creds(cfg, text,
+						    CIFS_ROOT_CREDS_MAX + 1),
+			-EINVAL);
+	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "1024"));
+}
+
 static void __init cifs_root_test_creds_path(struct kunit *test)
 {
 	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
@@ -480,6 +497,7 @@ static struct kunit_case cifs_root_test_cases_run[] __refdata = {
 	KUNIT_CASE(cifs_root_test_unc_limit),
 	KUNIT_CASE(cifs_root_test_opts_limit),
 	KUNIT_CASE(cifs_root_test_expand_limit),
+	KUNIT_CASE(cifs_root_test_creds_limit),
 	KUNIT_CASE(cifs_root_test_creds_path),
 	KUNIT_CASE(cifs_root_test_reparse),
 	KUNIT_CASE(cifs_root_test_mask),

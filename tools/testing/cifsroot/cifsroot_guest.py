@@ -216,6 +216,8 @@ class Smbd:
 	`interfaces` there. `port` None picks a free port. With `start` False,
 	entering the context does not start it: call start() when the test
 	wants the server up; leaving the context stops it in either case.
+	`settings` are more [global] lines, such as "server signing =
+	mandatory".
 	"""
 
 	START_TIMEOUT = 30
@@ -223,7 +225,9 @@ class Smbd:
 	share = 'root'
 
 	def __init__(self, share_dir, user='root', password=None, netns=None,
-		     interfaces=('127.0.0.1',), port=None, start=True):
+		     interfaces=('127.0.0.1',), port=None, start=True,
+		     settings=''):
+		self.settings = settings
 		self.share_dir = os.path.abspath(share_dir)
 		self.user = user
 		self.password = password or secrets.token_hex(12)
@@ -268,7 +272,7 @@ class Smbd:
 	printing = bsd
 	printcap name = /dev/null
 	disable spoolss = yes
-
+{self.settings}
 [{self.share}]
 	path = {self.share_dir}
 	read only = no
@@ -518,11 +522,14 @@ def qemu_net_args(tap=None, mac=None, netdev=None):
 	return ['-netdev', netdev, '-device', device]
 
 
-def qemu_command(kernel_image, append, tap=None, mac=None, netdev=None):
+def qemu_command(kernel_image, append, tap=None, mac=None, netdev=None,
+		 initrd=None):
 	"""The QEMU command line booting `kernel_image` with `append`."""
 	return ['qemu-system-x86_64', '-m', '256', '-accel', accelerator(),
 		'-kernel', kernel_image, '-append', append,
-		'-nographic', '-no-reboot'] + qemu_net_args(tap, mac, netdev)
+		'-nographic', '-no-reboot'] + \
+		(['-initrd', initrd] if initrd else []) + \
+		qemu_net_args(tap, mac, netdev)
 
 
 # `lines` holds (time.monotonic() at arrival, text) per console line
@@ -636,26 +643,27 @@ class Boot:
 
 
 def boot_command(kernel_image, append, net=None, tap=None, mac=None,
-		 netdev=None):
+		 netdev=None, initrd=None):
 	"""The QEMU command, run in `net`'s namespace when given."""
 	if tap is not None and net is None:
 		raise HarnessError('a tap device needs its TestNet')
 	if net is not None and tap is None and netdev is None:
 		raise HarnessError('a TestNet boot needs a tap device or '
 				   'a netdev')
-	cmd = qemu_command(kernel_image, append, tap, mac, netdev)
+	cmd = qemu_command(kernel_image, append, tap, mac, netdev, initrd)
 	return netns_prefix(net.name) + cmd if net is not None else cmd
 
 
 def start_boot(kernel_image, append, log_path, timeout=120, net=None,
-	       tap=None, mac=None, netdev=None):
+	       tap=None, mac=None, netdev=None, initrd=None):
 	"""Start a QEMU boot in the background; returns a Boot to wait() on.
 
 	The serial console goes to `log_path`. With `net` (a TestNet), QEMU
 	runs in its namespace on `tap` (or `netdev`, a -netdev value without
 	its id) and the TestNet kills it on exit.
 	"""
-	cmd = boot_command(kernel_image, append, net, tap, mac, netdev)
+	cmd = boot_command(kernel_image, append, net, tap, mac, netdev,
+			   initrd)
 	where = f' on {tap or netdev}' if tap or netdev else ''
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}'
 	    + where)
@@ -666,7 +674,7 @@ def start_boot(kernel_image, append, log_path, timeout=120, net=None,
 
 
 def boot(kernel_image, append, log_path, timeout=120, interactive=False,
-	 net=None, tap=None, mac=None, netdev=None):
+	 net=None, tap=None, mac=None, netdev=None, initrd=None):
 	"""Boot QEMU; returns BootResult(status, timed_out, elapsed, console,
 	lines).
 
@@ -676,8 +684,9 @@ def boot(kernel_image, append, log_path, timeout=120, interactive=False,
 	"""
 	if not interactive:
 		return start_boot(kernel_image, append, log_path, timeout,
-				  net, tap, mac, netdev).wait()
-	cmd = boot_command(kernel_image, append, net, tap, mac, netdev)
+				  net, tap, mac, netdev, initrd).wait()
+	cmd = boot_command(kernel_image, append, net, tap, mac, netdev,
+			   initrd)
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}')
 	t0 = time.monotonic()
 	res = subprocess.run(cmd)

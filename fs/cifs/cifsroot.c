@@ -908,6 +908,15 @@ int __init cifs_root_route(void)
 	if (err)
 		return err;
 	err = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
+	/*
+	 * Only a link-local address of our own (the global one is not
+	 * configured yet, or still tentative): wait for router advertisements.
+	 */
+	if (!err && cifs_root.family == AF_INET6 &&
+	    kernel_getsockname(sock, (struct sockaddr *)&ss) >= 0 &&
+	    sin6->sin6_addr.s6_addr[0] == 0xfe &&
+	    (sin6->sin6_addr.s6_addr[1] & 0xc0) == 0x80)
+		err = -EADDRNOTAVAIL;
 	sock_release(sock);
 	return err;
 }

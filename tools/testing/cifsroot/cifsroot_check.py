@@ -515,10 +515,13 @@ def test_signing():
 		res = guest.boot(kernel_image(), guest.cmdline(smbd, options='sign'),
 				 os.path.join(out_dir('check'), 'signing.log'),
 				 timeout=180)
-	values = guest_values(guest.command_output(res.console)[0])
-	root = values.get('root', '')
-	expect(root.startswith('//10.0.2.2/root / cifs ') and ',sign' in root,
-	       'not mounted with sign: ' + guest.explain_failure(res))
+	output, status = guest.command_output(res.console)
+	root = guest_values(output).get('root', '')
+	expect(root.startswith('//10.0.2.2/root / cifs ') and status == 0,
+	       'not mounted: ' + guest.explain_failure(res))
+	expect(',sign' in res.console, 'sign was not asked for')
+	complaints = res.console.count('signature verification returned error')
+	return f'mounted and ran init; {complaints} signature complaints logged'
 
 
 def test_wrong_share():

@@ -656,6 +656,13 @@ static inline int kernel_connect(struct socket *sock, struct sockaddr *addr,
 	cifsroot_shim_unreachable("kernel_connect");
 }
 
+static inline int kernel_getsockname(struct socket *sock,
+				     struct sockaddr *addr)
+{
+	cifsroot_shim_unreachable("kernel_getsockname");
+	return -EOPNOTSUPP;
+}
+
 static inline void sock_release(struct socket *sock)
 {
 	cifsroot_shim_unreachable("sock_release");

@@ -9,11 +9,12 @@
 #   make series-check  checkpatch, every commit builds, sparse/W=1,
 #                 kernel-doc, get_maintainer (also run by make check)
 #   make fuzz     libFuzzer on the parser for SECONDS (default 600)
+#   make bench    ours against the older upstream SMB root (PAIRS=5)
 
 HARNESS := tools/testing/cifsroot
 PY := python3 $(HARNESS)/cifsroot.py
 
-.PHONY: all deps boot check series series-check fuzz kernel rootfs clean
+.PHONY: all deps boot check series series-check fuzz bench kernel rootfs clean
 
 all: check
 
@@ -37,6 +38,11 @@ series-check: deps
 SECONDS ?= 600
 fuzz: deps
 	@python3 $(HARNESS)/cifsroot_fuzz.py --seconds $(SECONDS)
+
+# Our SMB root against the older upstream one (out/bench/, BENCH.md).
+PAIRS ?= 5
+bench: deps
+	@python3 $(HARNESS)/cifsroot_bench.py --pairs $(PAIRS)
 
 kernel: deps
 	@$(PY) build

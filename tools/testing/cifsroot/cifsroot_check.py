@@ -175,7 +175,8 @@ def test_harness():
 	"""The harness's own unit tests."""
 	res = subprocess.run([sys.executable, '-m', 'unittest', '-q',
 			      'cifsroot_check_test', 'cifsroot_guest_test',
-			      'cifsroot_net_test', 'cifsroot_faults_test'],
+			      'cifsroot_net_test', 'cifsroot_faults_test',
+			      'cifsroot_bench_test'],
 			     cwd=HERE, capture_output=True, text=True)
 	expect(res.returncode == 0, res.stderr[-3000:])
 

@@ -1,0 +1,697 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# cifsroot bench: our SMB root against the older upstream one, built from
+# the same Debian tree with the same configuration, booted from the same
+# Samba with the same QEMU command line, one after the other.
+#
+# The two kernels are built in their own git worktrees of the cached tree
+# (never in the tree the other harness steps check out), laid out alike
+# under the cache so that ccache shares the objects they have in common.
+#
+#   cifsroot_bench.py [--pairs N] [--build-only]
+#
+# Results: out/bench/results.json, out/bench/results.md, out/bench/ratios.png
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import cifsroot_kernel as kernel  # noqa: E402
+from cifsroot_common import (HarnessError, cache_dir, log, out_dir, run,  # noqa: E402
+			     step)
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+BENCH_SCRIPT = os.path.join(HERE, 'guest', 'bench.sh')
+FRAGMENTS = ('bench.config',)
+KERNEL_NAMES = ('reference', 'ours')
+
+MIB = 64
+FILES = 2000
+LATE_SERVER_DELAY = 12		# as cifsroot_check.late_server_gap
+WORKLOAD_TIMEOUT = 600
+LATE_TIMEOUT = 180
+PANIC_TIMEOUT = 180
+
+# key, label, unit, which way is better
+FIGURES = (
+	('boot', 'boot to /sbin/init', 's', 'lower'),
+	('mount', 'mount latency (IP-Config to Mounted root)', 's', 'lower'),
+	('late', 'late server: smbd ready to Mounted root', 's', 'lower'),
+	('panic', 'missing share: boot to panic', 's', 'lower'),
+	('write', f'sequential write {MIB} MiB, fsync', 'MiB/s', 'higher'),
+	('read', f'sequential read {MIB} MiB, cold cache', 'MiB/s', 'higher'),
+	('create', f'create {FILES} files', 'ops/s', 'higher'),
+	('stat', f'stat {FILES} files, cold cache', 'ops/s', 'higher'),
+	('unlink', f'unlink {FILES} files', 'ops/s', 'higher'),
+	('metadata', 'create + stat + unlink', 'ops/s', 'higher'),
+	('untar', 'unpack the busybox rootfs tar', 's', 'lower'),
+)
+
+# Targets: a figure's key -> (what is compared, limit, description)
+TARGETS = {
+	'boot': ('ratio', 1.0, 'ratio <= 1.00'),
+	'mount': ('ratio', 1.0, 'ratio <= 1.00'),
+	'late': ('ours', 1.0, 'ours <= 1 s'),
+	'panic': ('ours', 5.0, 'ours <= 5 s'),
+	'write': ('ratio', 1.0, 'ratio >= 1.00'),
+	'read': ('ratio', 1.0, 'ratio >= 1.00'),
+	'create': ('ratio', 1.0, 'ratio >= 1.00'),
+	'stat': ('ratio', 1.0, 'ratio >= 1.00'),
+	'unlink': ('ratio', 1.0, 'ratio >= 1.00'),
+	'metadata': ('ratio', 1.0, 'ratio >= 1.00'),
+	'untar': ('ratio', 1.0, 'ratio <= 1.00'),
+}
+
+PRINTK_LINE = re.compile(r'^\[\s*(\d+\.\d+)\] (.*)$')
+MARK = 'bench: mark '
+MOUNT = 'bench: mount '
+
+
+# ------------------------------------------------------------ pure parts
+
+def summary(values):
+	"""Median, min, max and count of the numbers in `values` (None skipped)."""
+	vals = [v for v in values if v is not None]
+	if not vals:
+		return {'median': None, 'min': None, 'max': None, 'n': 0}
+	return {'median': statistics.median(vals), 'min': min(vals),
+		'max': max(vals), 'n': len(vals)}
+
+
+def ratio(ours, reference):
+	"""ours / reference, or None when either is missing or reference is 0."""
+	if ours is None or reference in (None, 0):
+		return None
+	return ours / reference
+
+
+def printk_lines(console):
+	"""(printk seconds, text) of each console line with a printk time."""
+	found = []
+	for line in console.splitlines():
+		m = PRINTK_LINE.match(line.strip('\r'))
+		if m:
+			found.append((float(m.group(1)), m.group(2)))
+	return found
+
+
+def printk_time(console, text):
+	"""The printk time of the first console line containing `text`."""
+	for at, line in printk_lines(console):
+		if text in line:
+			return at
+	return None
+
+
+def marks_of(stamped):
+	"""{mark name: time} of the "bench: mark" lines in (time, text) pairs."""
+	marks = {}
+	for at, line in stamped:
+		_, found, name = line.partition(MARK)
+		if found and name.strip():
+			marks.setdefault(name.strip(), at)
+	return marks
+
+
+def parse_marks(console):
+	"""{mark name: printk time} of the guest's "bench: mark" lines."""
+	return marks_of(printk_lines(console))
+
+
+def phase_seconds(marks, phase):
+	"""Seconds between <phase>-start and <phase>-end, None if unmarked."""
+	start = marks.get(phase + '-start')
+	end = marks.get(phase + '-end')
+	if start is None or end is None or end <= start:
+		return None
+	return end - start
+
+
+def per_second(amount, seconds):
+	"""amount / seconds, None without a duration."""
+	return amount / seconds if seconds else None
+
+
+def phase_figures(marks):
+	"""Throughput, metadata and unpack figures from the phase marks."""
+	phases = {p: phase_seconds(marks, p) for p in
+		  ('write', 'read', 'create', 'stat', 'unlink', 'untar')}
+	meta = [phases[p] for p in ('create', 'stat', 'unlink')]
+	return {
+		'write': per_second(MIB, phases['write']),
+		'read': per_second(MIB, phases['read']),
+		'create': per_second(FILES, phases['create']),
+		'stat': per_second(FILES, phases['stat']),
+		'unlink': per_second(FILES, phases['unlink']),
+		'metadata': per_second(3 * FILES, sum(meta))
+		if None not in meta else None,
+		'untar': phases['untar'],
+	}
+
+
+def workload_figures(console):
+	"""The figures one workload boot gives, from its printk times."""
+	ip = printk_time(console, 'IP-Config: Complete')
+	mounted = printk_time(console, 'VFS: Mounted root')
+	figures = {
+		'boot': printk_time(console, 'Run /sbin/init as init process'),
+		'mount': mounted - ip if None not in (ip, mounted) else None,
+	}
+	figures.update(phase_figures(parse_marks(console)))
+	return figures
+
+
+def host_figures(lines):
+	"""The workload boot's figures timed by the host, from (time, line).
+
+	Boot is counted from the kernel's first line ("Linux version"), as
+	the host cannot see when the guest's clock started.
+	"""
+	def first(text):
+		return next((at for at, line in lines if text in line), None)
+
+	def between(a, b):
+		return b - a if None not in (a, b) else None
+
+	figures = {
+		'boot': between(first('Linux version'),
+				first('Run /sbin/init as init process')),
+		'mount': between(first('IP-Config: Complete'),
+				 first('VFS: Mounted root')),
+	}
+	figures.update(phase_figures(marks_of(lines)))
+	return figures
+
+
+def guest_clock(console):
+	"""The guest's last clocksource, and whether it gave up on the TSC.
+
+	Under TCG on a loaded host the TSC calibration may fail; the guest
+	then keeps time with jiffies (4 ms steps at HZ=250), which is coarser
+	and follows the timer ticks QEMU manages to deliver.
+	"""
+	source = None
+	for _, line in printk_lines(console):
+		_, found, rest = line.partition('Switched to clocksource ')
+		if found:
+			source = rest.strip()
+	unstable = 'Marking TSC unstable' in console or \
+		"Marking clocksource 'tsc' as unstable" in console
+	return {'clocksource': source, 'tsc_unstable': unstable}
+
+
+def guest_errors(console):
+	"""The "bench: error:" lines the guest printed."""
+	return [line.strip() for line in console.splitlines()
+		if 'bench: error:' in line]
+
+
+def mount_line(console):
+	"""How the guest had / mounted (its /proc/mounts line), or None."""
+	for line in console.splitlines():
+		_, found, rest = line.partition(MOUNT)
+		if found:
+			return rest.strip()
+	return None
+
+
+def mount_options(line, secrets=()):
+	"""The options field of a /proc/mounts line, secrets masked."""
+	if not line:
+		return None
+	fields = line.split()
+	opts = fields[3] if len(fields) > 3 else line
+	for secret in secrets:
+		opts = opts.replace(secret, '***')
+	return opts
+
+
+def panic_line(console):
+	"""(printk time, message) of the first kernel panic, or (None, None)."""
+	for at, line in printk_lines(console):
+		_, found, msg = line.partition('Kernel panic - not syncing: ')
+		if found:
+			return at, msg.strip()
+	return None, None
+
+
+def host_gap(lines, text, since):
+	"""Host seconds from `since` to the first console line with `text`."""
+	for at, line in lines:
+		if text in line:
+			return at - since
+	return None
+
+
+def target_verdict(key, ours, rat):
+	"""(description, met) of a figure's target; met None when unknown."""
+	if key not in TARGETS:
+		return None, None
+	what, limit, desc = TARGETS[key]
+	value = ours if what == 'ours' else rat
+	if value is None:
+		return desc, None
+	better = dict((f[0], f[3]) for f in FIGURES)[key]
+	if what == 'ours' or better == 'lower':
+		return desc, value <= limit
+	return desc, value >= limit
+
+
+def figure_entry(key, samples, part=None):
+	"""One figure: summaries per kernel, ratio of medians, its target.
+
+	With `part`, the values come from that sub-dict of each sample
+	(the host-clock cross-check keeps its figures under 'host').
+	"""
+	label, unit, better = next(f[1:] for f in FIGURES if f[0] == key)
+	entry = {'key': key, 'label': label, 'unit': unit, 'better': better}
+	for name in KERNEL_NAMES:
+		values = [(s.get(part) or {} if part else s).get(key)
+			  for s in samples.get(name, [])]
+		entry[name] = dict(summary(values), values=values)
+	entry['ratio'] = ratio(entry['ours']['median'],
+			       entry['reference']['median'])
+	entry['target'], entry['met'] = target_verdict(
+		key, entry['ours']['median'], entry['ratio'])
+	return entry
+
+
+def fmt(value, digits=2):
+	"""A number for the table, '-' when missing."""
+	if value is None:
+		return '-'
+	if abs(value) >= 100:
+		return f'{value:.0f}'
+	return f'{value:.{digits}f}'
+
+
+def fmt_summary(s):
+	"""median (min-max) of a summary."""
+	if s['median'] is None:
+		return '-'
+	return f'{fmt(s["median"])} ({fmt(s["min"])}–{fmt(s["max"])})'
+
+
+def markdown_table(figures):
+	"""The results as a markdown table, one row per figure."""
+	rows = ['| figure | unit | reference: median (min–max) | '
+		'ours: median (min–max) | ours/ref | better | target |',
+		'|---|---|---|---|---|---|---|']
+	for f in figures:
+		met = {True: 'met', False: 'MISSED', None: '?'}[f['met']]
+		target = f'{f["target"]}: {met}' if f['target'] else ''
+		rows.append(f'| {f["label"]} | {f["unit"]} | '
+			    f'{fmt_summary(f["reference"])} | '
+			    f'{fmt_summary(f["ours"])} | '
+			    f'{fmt(f["ratio"])} | {f["better"]} | {target} |')
+	return '\n'.join(rows) + '\n'
+
+
+def markdown_report(results):
+	"""results.md: where, with what, the table and the mount options."""
+	m = results['machine']
+	text = [f'# cifsroot bench, {results["date"]}', '',
+		f'- machine: {m["cpus"]} cores, {m["memory_gib"]} GiB, '
+		f'{m["cpu"]}, accelerator {m["accel"]}',
+		f'- QEMU: {results["qemu"]}',
+		f'- Samba: {results["samba"]}',
+		f'- pairs: {results["pairs"]} (reference and ours alternate)',
+		f'- .config of both kernels equal: {results["config_equal"]}']
+	for name in KERNEL_NAMES:
+		k = results['kernels'][name]
+		text.append(f'- {name}: commit {k["commit"][:12]}, '
+			    f'mounted / with {k["mount_options"]}')
+	text += ['', markdown_table(results['figures']), '',
+		 'The workload boot timed on the host instead, from the arrival '
+		 'of its console lines (a cross-check of the guest clock; boot '
+		 'counts from the "Linux version" line):', '',
+		 markdown_table(results['host_figures']), '',
+		 'Guest clocksources: ' + ', '.join(
+			 f'{n}: {results["kernels"][n]["clocksources"]}'
+			 for n in KERNEL_NAMES)]
+	return '\n'.join(text) + '\n'
+
+
+def gnuplot_data(figures):
+	"""Data lines for the chart: index, quoted label, ratio."""
+	lines = []
+	for i, f in enumerate(figures):
+		if f['ratio'] is None:
+			continue
+		arrow = 'lower' if f['better'] == 'lower' else 'higher'
+		label = f'{f["key"]} ({arrow} better)'
+		lines.append(f'{i} "{label}" {f["ratio"]:.4f}')
+	return '\n'.join(lines) + '\n'
+
+
+def gnuplot_script(data_path, png_path, title):
+	"""A gnuplot script drawing the ratios as bars, log scale, 1 marked."""
+	return f'''set terminal pngcairo size 1100,560 font "sans,10"
+set output "{png_path}"
+set title "{title}"
+set ylabel "ours / reference (median), log scale"
+set logscale y
+set yrange [0.02:5]
+set style fill solid 0.6
+set boxwidth 0.6
+set xtics rotate by -35 nomirror
+set grid ytics
+set key off
+plot "{data_path}" using 1:3:xtic(2) with boxes lc rgb "#3a6ea5", \\
+     1 with lines lc rgb "#c03030" lw 2, \\
+     "{data_path}" using 1:3:(sprintf("%.2f", $3)) with labels offset 0,0.8
+'''
+
+
+# ------------------------------------------------------------ builds
+
+def bench_cache(*parts):
+	"""The bench's part of the cache: <cache>/bench/<name>/{src,build}."""
+	return os.path.join(cache_dir(), 'bench', *parts)
+
+
+def worktree(name, commit):
+	"""A git worktree of the cached tree at `commit`, for `name` only."""
+	tree = kernel.tree_dir()
+	src = bench_cache(name, 'src')
+	if not os.path.exists(os.path.join(src, '.git')):
+		shutil.rmtree(src, ignore_errors=True)
+		os.makedirs(os.path.dirname(src), exist_ok=True)
+		kernel.git(tree, 'worktree', 'prune')
+		kernel.git(tree, 'worktree', 'add', '-q', '--detach', src,
+			   commit)
+	elif kernel.rev(src, 'HEAD') != commit:
+		kernel.git(src, 'checkout', '-q', '-f', '--detach', commit)
+	return src
+
+
+def ccache_counts():
+	"""ccache's hit and miss counters (the cache is shared)."""
+	env = dict(os.environ, CCACHE_DIR=os.path.join(cache_dir(), 'ccache'))
+	res = run(['ccache', '--print-stats'], env=env, capture=True,
+		  check=False)
+	counts = {}
+	for line in res.stdout.splitlines():
+		key, _, value = line.partition('\t')
+		if value.strip().isdigit():
+			counts[key] = int(value)
+	hits = counts.get('direct_cache_hit', 0) + \
+		counts.get('preprocessed_cache_hit', 0)
+	return {'hits': hits, 'misses': counts.get('cache_miss', 0)}
+
+
+def build_kernel(name, commit):
+	"""Configure and build `name` at `commit`; returns its build record."""
+	src = worktree(name, commit)
+	out = bench_cache(name, 'build')
+	before = ccache_counts()
+	t0 = time.monotonic()
+	log(f'building {name} ({commit[:12]}) in {src}')
+	kernel.configure(src, out, FRAGMENTS, basedir=cache_dir())
+	kernel.kmake(src, out, 'bzImage', basedir=cache_dir())
+	seconds = time.monotonic() - t0
+	after = ccache_counts()
+	record = {'commit': commit, 'image': os.path.join(
+			  out, 'arch', 'x86', 'boot', 'bzImage'),
+		  'config': os.path.join(out, '.config'),
+		  'seconds': round(seconds, 1),
+		  'ccache_hits': after['hits'] - before['hits'],
+		  'ccache_misses': after['misses'] - before['misses']}
+	log(f'{name}: built in {seconds:.1f}s, ccache '
+	    f'{record["ccache_hits"]} hits, {record["ccache_misses"]} misses '
+	    '(counters shared with any concurrent build)')
+	return record
+
+
+def config_body(path):
+	"""A .config without its comment header (which names the version)."""
+	with open(path) as f:
+		return [line for line in f if not line.startswith('#') or
+			line.startswith('# CONFIG_')]
+
+
+@step('bench kernels')
+def build_kernels():
+	"""Both kernels: ours at the series head, the reference at pristine."""
+	commits = {'ours': kernel.apply(),
+		   'reference': kernel.rev(kernel.tree_dir(), 'pristine')}
+	builds = {}
+	for name in ('ours', 'reference'):
+		builds[name] = build_kernel(name, commits[name])
+	equal = config_body(builds['ours']['config']) == \
+		config_body(builds['reference']['config'])
+	log('.config of both kernels ' + ('equal' if equal else 'DIFFER'))
+	return builds, equal
+
+
+# ------------------------------------------------------------ boots
+
+def versions():
+	"""QEMU's and Samba's versions, as they print them."""
+	qemu = run(['qemu-system-x86_64', '--version'], capture=True)
+	samba = run(['smbd', '--version'], capture=True)
+	return qemu.stdout.splitlines()[0].strip(), samba.stdout.strip()
+
+
+def machine():
+	"""What the bench ran on."""
+	import cifsroot_guest as guest
+	mem = 0
+	with open('/proc/meminfo') as f:
+		for line in f:
+			if line.startswith('MemTotal:'):
+				mem = int(line.split()[1]) / (1024 * 1024)
+	cpu = platform.processor() or platform.machine()
+	with open('/proc/cpuinfo') as f:
+		for line in f:
+			if line.startswith('model name'):
+				cpu = line.partition(':')[2].strip()
+				break
+	return {'cpus': os.cpu_count(), 'memory_gib': round(mem),
+		'cpu': cpu, 'accel': guest.accelerator(),
+		'host_kernel': platform.release()}
+
+
+def make_tar(path):
+	"""A tar of a fresh busybox rootfs, for the guest to unpack."""
+	import cifsroot_guest as guest
+	src = guest.make_rootfs(os.path.join(out_dir('bench'), 'tar-src'))
+	run(['tar', '-C', src, '--numeric-owner', '--format=ustar', '-cf',
+	     path, '.'])
+	shutil.rmtree(src)
+	log(f'rootfs tar: {os.path.getsize(path) // 1024} KiB')
+	return path
+
+
+def fresh_share(name, tar=None):
+	"""A fresh busybox rootfs for one boot, with the workload if `tar`."""
+	import cifsroot_guest as guest
+	share = guest.make_rootfs(os.path.join(out_dir('bench'),
+					       'share-' + name))
+	if tar:
+		os.makedirs(os.path.join(share, 'bench'))
+		shutil.copyfile(tar, os.path.join(share, 'bench', 'rootfs.tar'))
+		run_script = os.path.join(share, 'etc', 'cifsroot', 'run')
+		shutil.copyfile(BENCH_SCRIPT, run_script)
+		os.chmod(run_script, 0o755)
+	return share
+
+
+def boot_log(name, kind, pair):
+	return os.path.join(out_dir('bench', 'logs'), f'{kind}-{name}-{pair}.log')
+
+
+def workload_boot(name, image, tar, pair):
+	"""Boot figures and the workload figures of one boot."""
+	import cifsroot_guest as guest
+	share = fresh_share(name, tar)
+	with guest.Smbd(share) as smbd:
+		res = guest.boot(image, guest.cmdline(smbd),
+				 boot_log(name, 'workload', pair),
+				 timeout=WORKLOAD_TIMEOUT)
+		password = smbd.password
+	figures = workload_figures(res.console)
+	figures['host'] = host_figures(res.lines)
+	figures['clock'] = guest_clock(res.console)
+	errors = guest_errors(res.console)
+	if 'bench: done' not in res.console or errors:
+		log(f'{name}: workload incomplete: {errors} '
+		    + guest.explain_failure(res))
+	opts = mount_options(mount_line(res.console), [password])
+	return figures, opts
+
+
+def late_boot(name, image, pair):
+	"""Seconds from smbd ready (started 12 s after QEMU) to Mounted root."""
+	import cifsroot_guest as guest
+	share = fresh_share(name)
+	with guest.Smbd(share, port=guest.free_port(), start=False) as smbd:
+		boot = guest.start_boot(image, guest.cmdline(smbd),
+					boot_log(name, 'late', pair),
+					timeout=LATE_TIMEOUT)
+		time.sleep(max(0.0, boot.t0 + LATE_SERVER_DELAY -
+			       time.monotonic()))
+		smbd.start()
+		res = boot.wait()
+		gap = host_gap(res.lines, 'VFS: Mounted root', smbd.started)
+	if gap is None:
+		log(f'{name}: late server never mounted: '
+		    + guest.explain_failure(res))
+	return gap
+
+
+def panic_boot(name, image, pair):
+	"""Printk seconds to the panic when the share does not exist."""
+	import cifsroot_guest as guest
+	share = os.path.join(out_dir('bench'), 'share-empty')
+	os.makedirs(share, exist_ok=True)
+	with guest.Smbd(share) as smbd:
+		source = (f'//{guest.HOST_ADDR}/nosuch,port={smbd.port},'
+			  f'username={smbd.user},password={smbd.password}')
+		res = guest.boot(image, guest.cmdline_for(source),
+				 boot_log(name, 'missing', pair),
+				 timeout=PANIC_TIMEOUT)
+	at, msg = panic_line(res.console)
+	if at is None:
+		log(f'{name}: no panic: ' + guest.explain_failure(res))
+	return at, msg
+
+
+def one_kernel_round(name, image, tar, pair, pairs, samples, info):
+	"""The three boots of one kernel in one pair; appends its sample."""
+	t0 = time.monotonic()
+	figures, opts = workload_boot(name, image, tar, pair)
+	info['mount_options'].add(opts)
+	figures['late'] = late_boot(name, image, pair)
+	at, msg = panic_boot(name, image, pair)
+	figures['panic'] = at
+	info['panic_messages'].add(msg)
+	samples[name].append(figures)
+	shown = ', '.join(f'{k} {fmt(v)}' for k, v in figures.items()
+			  if not isinstance(v, dict))
+	log(f'pair {pair}/{pairs} {name} ({time.monotonic() - t0:.0f}s): '
+	    + shown)
+
+
+@step('bench boots')
+def run_pairs(builds, pairs):
+	"""`pairs` rounds, reference then ours in each; returns the samples."""
+	tar = make_tar(os.path.join(out_dir('bench'), 'rootfs.tar'))
+	samples = {name: [] for name in KERNEL_NAMES}
+	info = {name: {'mount_options': set(), 'panic_messages': set()}
+		for name in KERNEL_NAMES}
+	for pair in range(1, pairs + 1):
+		for name in KERNEL_NAMES:
+			one_kernel_round(name, builds[name]['image'], tar, pair,
+					 pairs, samples, info[name])
+	return samples, info
+
+
+# ------------------------------------------------------------ output
+
+HOST_KEYS = ('boot', 'mount', 'write', 'read', 'create', 'stat', 'unlink', 'metadata', 'untar')
+
+
+def clock_counts(samples):
+	"""How many boots kept time with which clocksource ("tsc: 3, ...")."""
+	counts = {}
+	for s in samples:
+		clock = s.get('clock') or {}
+		name = clock.get('clocksource') or 'unknown'
+		if clock.get('tsc_unstable'):
+			name += ' (TSC unstable)'
+		counts[name] = counts.get(name, 0) + 1
+	return ', '.join(f'{k}: {v}' for k, v in sorted(counts.items()))
+
+
+def joined(values):
+	"""A set of strings as one string (None left out)."""
+	vals = sorted(v for v in values if v)
+	return ' | '.join(vals) if vals else None
+
+
+def write_outputs(results):
+	"""results.json, results.md and ratios.png in out/bench/."""
+	out = out_dir('bench')
+	with open(os.path.join(out, 'results.json'), 'w') as f:
+		json.dump(results, f, indent=1)
+	with open(os.path.join(out, 'results.md'), 'w') as f:
+		f.write(markdown_report(results))
+	data = os.path.join(out, 'ratios.dat')
+	with open(data, 'w') as f:
+		f.write(gnuplot_data(results['figures']))
+	png = os.path.join(out, 'ratios.png')
+	title = (f'cifsroot: ours / reference, {results["pairs"]} pairs, '
+		 f'{results["qemu"].split("(")[0].strip()}, '
+		 f'Samba {results["samba"].split()[-1]}')
+	script = os.path.join(out, 'ratios.gnuplot')
+	with open(script, 'w') as f:
+		f.write(gnuplot_script(data, png, title))
+	if shutil.which('gnuplot'):
+		run(['gnuplot', script], capture=True)
+	else:
+		log('gnuplot missing (make deps installs gnuplot-nox): '
+		    'no ratios.png')
+	log('results in ' + os.path.relpath(out, os.getcwd()))
+	print(markdown_table(results['figures']), flush=True)
+
+
+def results_of(builds, equal, samples, info, pairs):
+	"""Everything results.json holds."""
+	qemu, samba = versions()
+	kernels = {}
+	for name in KERNEL_NAMES:
+		b = builds[name]
+		kernels[name] = {
+			'commit': b['commit'], 'build_seconds': b['seconds'],
+			'ccache_hits': b['ccache_hits'],
+			'ccache_misses': b['ccache_misses'],
+			'mount_options': joined(info[name]['mount_options']),
+			'panic_message': joined(info[name]['panic_messages']),
+			'clocksources': clock_counts(samples[name])}
+	figures = [figure_entry(f[0], samples) for f in FIGURES]
+	host_figures = [figure_entry(f[0], samples, 'host') for f in FIGURES
+			if f[0] in HOST_KEYS]
+	for f in figures:
+		f['qemu'], f['samba'] = qemu, samba
+		f['mount_options'] = {n: kernels[n]['mount_options']
+				      for n in KERNEL_NAMES}
+	return {'date': time.strftime('%Y-%m-%d %H:%M %Z'),
+		'machine': machine(), 'qemu': qemu, 'samba': samba,
+		'pairs': pairs, 'config_equal': equal, 'kernels': kernels,
+		'figures': figures, 'host_figures': host_figures,
+		'samples': samples}
+
+
+def main(argv):
+	p = argparse.ArgumentParser(
+		description='our SMB root against the older upstream one')
+	p.add_argument('--pairs', type=int, default=5,
+		       help='boots of each kernel per figure (default 5)')
+	p.add_argument('--build-only', action='store_true',
+		       help='build both kernels and stop')
+	args = p.parse_args(argv)
+	try:
+		builds, equal = build_kernels()
+		if args.build_only:
+			return 0
+		samples, info = run_pairs(builds, args.pairs)
+		write_outputs(results_of(builds, equal, samples, info,
+					 args.pairs))
+	except HarnessError as e:
+		log('error: ' + str(e))
+		return 1
+	return 0
+
+
+if __name__ == '__main__':
+	sys.exit(main(sys.argv[1:]))

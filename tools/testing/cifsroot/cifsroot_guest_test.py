@@ -16,8 +16,8 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import cifsroot_guest as guest  # noqa: E402
 
 
-class RootfsTest(unittest.TestCase):
-	"""make_rootfs builds a bootable busybox tree."""
+class RootfsFixture:
+	"""A busybox rootfs in a temporary directory for the whole class."""
 
 	@classmethod
 	def setUpClass(cls):
@@ -27,6 +27,10 @@ class RootfsTest(unittest.TestCase):
 	@classmethod
 	def tearDownClass(cls):
 		shutil.rmtree(cls.tmp, ignore_errors=True)
+
+
+class RootfsTest(RootfsFixture, unittest.TestCase):
+	"""make_rootfs builds a bootable busybox tree."""
 
 	def path(self, rel):
 		return os.path.join(self.root, rel)
@@ -93,17 +97,8 @@ class RootfsTest(unittest.TestCase):
 				guest.check_dest(dest)
 
 
-class SmbdTest(unittest.TestCase):
+class SmbdTest(RootfsFixture, unittest.TestCase):
 	"""A private smbd serves the share over SMB1 with UNIX extensions."""
-
-	@classmethod
-	def setUpClass(cls):
-		cls.tmp = tempfile.mkdtemp(prefix='cifsroot-test-')
-		cls.root = guest.make_rootfs(os.path.join(cls.tmp, 'root'))
-
-	@classmethod
-	def tearDownClass(cls):
-		shutil.rmtree(cls.tmp, ignore_errors=True)
 
 	def test_serves_and_stops(self):
 		with guest.Smbd(self.root) as smbd:

@@ -15,6 +15,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_guest as guest  # noqa: E402
+from cifsroot_guest_test import RootfsFixture  # noqa: E402
 import cifsroot_net as net  # noqa: E402
 
 ROOT_PATH = '//10.55.0.1/root,username=root,password=pw'
@@ -116,17 +117,8 @@ class DnsmasqTest(unittest.TestCase):
 		self.assertEqual(offer['siaddr'], net.HOST4)
 
 
-class NetSmbdTest(unittest.TestCase):
+class NetSmbdTest(RootfsFixture, unittest.TestCase):
 	"""smbd in the namespace serves the share on 10.55.0.1 and fd55::1."""
-
-	@classmethod
-	def setUpClass(cls):
-		cls.tmp = tempfile.mkdtemp(prefix='cifsroot-test-')
-		cls.root = guest.make_rootfs(os.path.join(cls.tmp, 'root'))
-
-	@classmethod
-	def tearDownClass(cls):
-		shutil.rmtree(cls.tmp, ignore_errors=True)
 
 	def test_answers_on_both_addresses(self):
 		with net.TestNet() as tn:

@@ -41,7 +41,7 @@
 /* Longest key of one option ("echo_interval" is 13). */
 #define CIFS_ROOT_KEY_MAX	32
 /* Room for the defaults in front of the user's options. */
-#define CIFS_ROOT_DEFAULTS_MAX	64
+#define CIFS_ROOT_DEFAULTS_MAX	96
 /* Longest server address: an IPv6 address with an IPv4 tail. */
 #define CIFS_ROOT_SERVER_MAX	45
 /* Longest credentials file and path to it, in bytes. */
@@ -124,6 +124,12 @@ struct cifs_root_list {
  *	group of a setgid directory), not to the account the share is
  *	mounted with: daemons running as their own users need that.
  * rootfs: tells the client this mount is the root file system.
+ * iocharset=utf8: names are UTF-8 on Linux; the client's default, the
+ *	NLS default codepage, would store "é" as two characters.
+ * nomapposix: names are stored as typed, ":*?" and the rest included;
+ *	with the POSIX path names of the extensions the server takes every
+ *	byte but '/' and NUL, so nothing needs mapping to private-use
+ *	characters.
  *
  * Deliberately absent: uid=/gid= (they force every owner to one value),
  * mfsymlinks (symlinks are native with the extensions) and rsize/wsize
@@ -141,6 +147,8 @@ static const struct cifs_root_default cifs_root_defaults[] __initconst = {
 	{ "serverino", "serverino" },
 	{ "setuids", "setuids" },
 	{ "rootfs", "rootfs" },
+	{ "iocharset=utf8", "iocharset" },
+	{ "nomapposix", "mapposix" },
 };
 
 /* Keys that name the same client setting; the second is canonical. */

@@ -6,7 +6,9 @@
 
 #include <kunit/test.h>
 
-#define D "vers=1.0,unix,hard,serverino,setuids,rootfs"
+/* the defaults after rootfs, then all of them */
+#define T "rootfs,iocharset=utf8,nomapposix"
+#define D "vers=1.0,unix,hard,serverino,setuids," T
 
 struct cifs_root_test_case {
 	const char *name;
@@ -69,30 +71,36 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	   "//1.2.3.4/s", D ",abcdefghijklmnopqrstuvwxyz012345=1"),
 	/* user options replace defaults */
 	OK("vers replaces default", "//1.2.3.4/s,vers=3.1.1", "//1.2.3.4/s",
-	   "unix,hard,serverino,setuids,rootfs,vers=3.1.1"),
+	   "unix,hard,serverino,setuids," T ",vers=3.1.1"),
 	OK("ver alias replaces vers", "//1.2.3.4/s,ver=2.0", "//1.2.3.4/s",
-	   "unix,hard,serverino,setuids,rootfs,ver=2.0"),
+	   "unix,hard,serverino,setuids," T ",ver=2.0"),
 	OK("same vers as default", "//1.2.3.4/s,vers=1.0", "//1.2.3.4/s",
-	   "unix,hard,serverino,setuids,rootfs,vers=1.0"),
+	   "unix,hard,serverino,setuids," T ",vers=1.0"),
 	OK("nounix replaces unix", "//1.2.3.4/s,nounix", "//1.2.3.4/s",
-	   "vers=1.0,hard,serverino,setuids,rootfs,nounix"),
+	   "vers=1.0,hard,serverino,setuids," T ",nounix"),
 	OK("linux replaces unix", "//1.2.3.4/s,linux", "//1.2.3.4/s",
-	   "vers=1.0,hard,serverino,setuids,rootfs,linux"),
+	   "vers=1.0,hard,serverino,setuids," T ",linux"),
 	OK("nolinux replaces unix", "//1.2.3.4/s,nolinux", "//1.2.3.4/s",
-	   "vers=1.0,hard,serverino,setuids,rootfs,nolinux"),
+	   "vers=1.0,hard,serverino,setuids," T ",nolinux"),
 	OK("posix replaces unix", "//1.2.3.4/s,posix", "//1.2.3.4/s",
-	   "vers=1.0,hard,serverino,setuids,rootfs,posix"),
+	   "vers=1.0,hard,serverino,setuids," T ",posix"),
 	OK("soft replaces hard", "//1.2.3.4/s,soft", "//1.2.3.4/s",
-	   "vers=1.0,unix,serverino,setuids,rootfs,soft"),
+	   "vers=1.0,unix,serverino,setuids," T ",soft"),
 	OK("nohard replaces hard", "//1.2.3.4/s,nohard", "//1.2.3.4/s",
-	   "vers=1.0,unix,serverino,setuids,rootfs,nohard"),
+	   "vers=1.0,unix,serverino,setuids," T ",nohard"),
 	OK("noserverino replaces", "//1.2.3.4/s,noserverino", "//1.2.3.4/s",
-	   "vers=1.0,unix,hard,setuids,rootfs,noserverino"),
+	   "vers=1.0,unix,hard,setuids," T ",noserverino"),
 	OK("nosetuids replaces", "//1.2.3.4/s,nosetuids", "//1.2.3.4/s",
-	   "vers=1.0,unix,hard,serverino,rootfs,nosetuids"),
+	   "vers=1.0,unix,hard,serverino," T ",nosetuids"),
 	OK("rootfs not doubled", "//1.2.3.4/s,rootfs", "//1.2.3.4/s", D),
+	OK("iocharset replaces utf8", "//1.2.3.4/s,iocharset=iso8859-1",
+	   "//1.2.3.4/s", "vers=1.0,unix,hard,serverino,setuids,rootfs,"
+	   "nomapposix,iocharset=iso8859-1"),
+	OK("mapposix replaces nomapposix", "//1.2.3.4/s,mapposix",
+	   "//1.2.3.4/s", "vers=1.0,unix,hard,serverino,setuids,rootfs,"
+	   "iocharset=utf8,mapposix"),
 	OK("several replaced", "//1.2.3.4/s,soft,vers=2.1,nounix",
-	   "//1.2.3.4/s", "serverino,setuids,rootfs,soft,vers=2.1,nounix"),
+	   "//1.2.3.4/s", "serverino,setuids," T ",soft,vers=2.1,nounix"),
 	/* empty items */
 	OK("trailing comma", "//1.2.3.4/s,", "//1.2.3.4/s", D),
 	OK("only commas", "//1.2.3.4/s,,,", "//1.2.3.4/s", D),
@@ -206,9 +214,9 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	  .unc = "//10.0.0.1/r", .opts = D ",username=u,password=right" },
 	{ "dhcp option replaces default",
 	  SRC(NULL, "//10.0.0.1/r,vers=2.0", NULL, NULL),
-	  .unc = "//10.0.0.1/r", .opts = "unix,hard,serverino,setuids,rootfs,vers=2.0" },
+	  .unc = "//10.0.0.1/r", .opts = "unix,hard,serverino,setuids," T ",vers=2.0" },
 	{ "both replace defaults", SRC(",soft", "//10.0.0.1/r,nounix", NULL, NULL),
-	  .unc = "//10.0.0.1/r", .opts = "vers=1.0,serverino,setuids,rootfs,nounix,soft" },
+	  .unc = "//10.0.0.1/r", .opts = "vers=1.0,serverino,setuids," T ",nounix,soft" },
 	{ "command line share ignores dhcp",
 	  SRC("//1.2.3.4/s", "//5.6.7.8/x,port=9", NULL, NULL),
 	  .unc = "//1.2.3.4/s", .opts = D },

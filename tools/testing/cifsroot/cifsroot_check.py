@@ -17,6 +17,7 @@ import sys
 import time
 import traceback
 
+import cifsroot_fsprobe as fsprobe
 import cifsroot_guest as guest
 import cifsroot_kernel as kernel
 import cifsroot_net as net
@@ -146,8 +147,9 @@ class MainBoot:
 			f.write(self.token + '\n')
 		with guest.Smbd(self.share) as smbd:
 			self.password = smbd.password
+			fsprobe.prepare(self.share, smbd, guest.HOST_ADDR)
 			self.result = guest.boot(image, guest.cmdline(smbd),
-						 self.log, timeout=300)
+						 self.log, timeout=600)
 		self.output, self.status = guest.command_output(
 			self.result.console)
 		self.values = guest_values(self.output)
@@ -794,6 +796,7 @@ TESTS = [
 	 test_setgid_group),
 	('owner: 0600 keeps uid 65534 out of root files, not its own',
 	 test_permissions),
+] + fsprobe.TESTS + [
 	('net: root path and credentials from DHCP', test_dhcp_root_path),
 	('net: command-line options replace DHCP ones', test_dhcp_override),
 	('net: server from DHCP, share from the command line', test_dhcp_server),

@@ -51,4 +51,7 @@ su -s /bin/sh nobody -c "
 	echo more >> $d/nmine && cat $d/nmine >/dev/null && echo 'nmine: written' || echo 'nmine: failed'
 "
 
+# the file system probes (probes.sh, run with fsprobe)
+[ -f /etc/cifsroot/probes ] && sh /etc/cifsroot/probes
+
 sync

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fsprobe: file system behaviours a local disk has and a root file system
+ * on SMB must keep. The harness builds it statically and runs it in the
+ * guest; every command prints one "<key>: <value>" line, "ok ..." when the
+ * behaviour held, and exits 0 (1 when it did not hold, 2 on bad usage).
+ *
+ *   fsprobe append FILE WRITERS LINES [rwf]
+ *	WRITERS processes open FILE each with O_APPEND (or write it with
+ *	pwritev2(RWF_APPEND)) and add LINES lines of 8 bytes; then every
+ *	line must be there once, none torn.
+ *   fsprobe unlinked DIR [OTHER]
+ *	fstat, write and read on open files whose name was unlinked, a
+ *	tmpfile(), and with OTHER (the same directory through another
+ *	mount) fstat, ftruncate, fchmod, fchown and futimens on a file
+ *	renamed away by that other client.
+ *   fsprobe flock FILE [OTHER]
+ *	the errno of flock(LOCK_NB) and fcntl(F_SETLK) on a lock that
+ *	another process holds through the same mount, and of flock(LOCK_NB)
+ *	through OTHER, another mount of the same file.
+ *   fsprobe xattr FILE
+ *	user.* round trip; what security.capability does.
+ *   fsprobe mknames DIR LIST / fsprobe lsnames DIR
+ *	create the names in LIST (one hex-encoded name per line); list DIR
+ *	with each name hex-encoded. mknames prints the errno of any that
+ *	failed.
+ *   fsprobe mount SOURCE DIR OPTIONS
+ *	mount(2) a cifs file system (busybox mount rewrites cifs options).
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#ifndef RWF_APPEND
+#define RWF_APPEND 0x00000010
+#endif
+
+#define LINE_LEN 8
+
+static const char *key;
+static int failures;
+static char why[2048];
+
+/* Record a behaviour that did not hold; finish() prints them all. */
+static void fail(const char *fmt, ...)
+{
+	size_t len = strlen(why);
+	va_list ap;
+
+	if (failures++ && len < sizeof(why) - 2) {
+		strcpy(why + len, "; ");
+		len += 2;
+	}
+	va_start(ap, fmt);
+	vsnprintf(why + len, sizeof(why) - len, fmt, ap);
+	va_end(ap);
+}
+
+static int finish(const char *note)
+{
+	if (failures)
+		printf("%s: fail %s\n", key, why);
+	else
+		printf("%s: ok%s%s\n", key, note ? " " : "", note ? note : "");
+	fflush(stdout);
+	return failures ? 1 : 0;
+}
+
+/* One line: writer letter, line number, newline: "a000123\n". */
+static void make_line(char *buf, int writer, unsigned int n)
+{
+	snprintf(buf, LINE_LEN + 1, "%c%06u\n", 'a' + writer % 26, n % 1000000);
+}
+
+static int append_writer(const char *path, int writer, int lines, int rwf)
+{
+	struct iovec iov;
+	char buf[LINE_LEN + 1];
+	int fd, i;
+	ssize_t n;
+
+	fd = open(path, O_WRONLY | O_CREAT | (rwf ? 0 : O_APPEND), 0644);
+	if (fd < 0)
+		return 1;
+	for (i = 0; i < lines; i++) {
+		make_line(buf, writer, i);
+		iov.iov_base = buf;
+		iov.iov_len = LINE_LEN;
+		if (rwf)
+			n = pwritev2(fd, &iov, 1, -1, RWF_APPEND);
+		else
+			n = write(fd, buf, LINE_LEN);
+		if (n != LINE_LEN)
+			return 1;
+	}
+	return close(fd) ? 1 : 0;
+}
+
+static int cmd_append(int argc, char **argv)
+{
+	int writers, lines, rwf, w, status, torn = 0, lost = 0;
+	char *seen, buf[LINE_LEN + 1] = "";
+	struct stat st;
+	pid_t pid;
+	FILE *f;
+
+	key = "append";
+	if (argc < 3)
+		return 2;
+	writers = atoi(argv[1]);
+	lines = atoi(argv[2]);
+	rwf = argc > 3 && !strcmp(argv[3], "rwf");
+	if (writers < 1 || writers > 26 || lines < 1 || lines > 999999)
+		return 2;
+	unlink(argv[0]);
+	for (w = 0; w < writers; w++) {
+		pid = fork();
+		if (pid == 0)
+			_exit(append_writer(argv[0], w, lines, rwf));
+	}
+	for (w = 0; w < writers; w++) {
+		if (wait(&status) < 0 || !WIFEXITED(status) ||
+		    WEXITSTATUS(status))
+			fail("a writer failed");
+	}
+	if (stat(argv[0], &st))
+		fail("stat: %s", strerror(errno));
+	seen = calloc((size_t)writers * lines, 1);
+	f = fopen(argv[0], "r");
+	if (!f || !seen)
+		fail("open: %s", strerror(errno));
+	while (f && fread(buf, 1, LINE_LEN, f) == LINE_LEN) {
+		int wr = buf[0] - 'a', n;
+		char want[LINE_LEN + 1];
+
+		n = atoi(buf + 1);
+		make_line(want, wr, n);
+		if (wr < 0 || wr >= writers || n < 0 || n >= lines ||
+		    memcmp(buf, want, LINE_LEN))
+			torn++;
+		else
+			seen[wr * lines + n]++;
+	}
+	for (w = 0; w < writers * lines; w++)
+		lost += seen && seen[w] != 1;
+	if (lost || torn || st.st_size != (off_t)writers * lines * LINE_LEN)
+		fail("%d of %d lines lost or doubled, %d torn, size %lld",
+		     lost, writers * lines, torn, (long long)st.st_size);
+	if (f)
+		fclose(f);
+	free(seen);
+	snprintf(buf, sizeof(buf), "%d", writers * lines);
+	return finish(buf);
+}
+
+typedef long long (*stat_field)(const struct stat *st);
+
+/* Check one fstat field after an f*() call on a file without a name. */
+static void fcheck(int fd, const char *what, int rc, stat_field got_of,
+		   long long want)
+{
+	struct stat st;
+
+	if (rc) {
+		fail("%s: %s", what, strerror(errno));
+		return;
+	}
+	if (fstat(fd, &st)) {
+		fail("fstat after %s: %s", what, strerror(errno));
+		return;
+	}
+	if (got_of(&st) != want)
+		fail("%s: fstat shows %lld, not %lld", what, got_of(&st), want);
+}
+
+static long long size_of(const struct stat *st) { return st->st_size; }
+static long long mode_of(const struct stat *st) { return st->st_mode & 07777; }
+static long long uid_of(const struct stat *st) { return st->st_uid; }
+static long long mtime_of(const struct stat *st) { return st->st_mtim.tv_sec; }
+
+/* An open file whose name is gone keeps its data and attributes. */
+static void unlinked_io(int fd, const char *how, int writable)
+{
+	char what[64], buf[16];
+
+	snprintf(what, sizeof(what), "fstat (%s)", how);
+	fcheck(fd, what, 0, size_of, 10);
+	if (writable) {
+		snprintf(what, sizeof(what), "write (%s)", how);
+		fcheck(fd, what, pwrite(fd, "abc", 3, 10) == 3 ? 0 : -1,
+		       size_of, 13);
+	}
+	if (pread(fd, buf, 10, 0) != 10 || memcmp(buf, "0123456789", 10))
+		fail("read (%s): %s", how, strerror(errno));
+}
+
+static int open_unlinked(const char *dir, const char *name, int flags)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, "0123456789", 10) != 10) {
+		fail("create %s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (flags != O_RDWR) {
+		close(fd);
+		fd = open(path, flags);
+	}
+	if (fd < 0 || unlink(path)) {
+		fail("unlink %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return fd;
+}
+
+/* f*() calls on an open file whose name another client changed */
+static void renamed_ops(int fd, const char *how)
+{
+	struct timespec ts[2] = { { 1000000000, 0 }, { 1200000000, 0 } };
+	char what[64];
+
+	snprintf(what, sizeof(what), "fstat (%s)", how);
+	fcheck(fd, what, 0, size_of, 10);
+	snprintf(what, sizeof(what), "ftruncate (%s)", how);
+	fcheck(fd, what, ftruncate(fd, 3), size_of, 3);
+	snprintf(what, sizeof(what), "fchmod (%s)", how);
+	fcheck(fd, what, fchmod(fd, 0600), mode_of, 0600);
+	snprintf(what, sizeof(what), "fchown (%s)", how);
+	fcheck(fd, what, fchown(fd, 1000, 1000), uid_of, 1000);
+	snprintf(what, sizeof(what), "futimens (%s)", how);
+	fcheck(fd, what, futimens(fd, ts), mtime_of, 1200000000);
+}
+
+static int cmd_unlinked(int argc, char **argv)
+{
+	char path[4096], other[4096], buf[16];
+	FILE *tmp;
+	int fd;
+
+	key = "unlinked";
+	if (argc < 1)
+		return 2;
+	fd = open_unlinked(argv[0], "unlinked-rw", O_RDWR);
+	if (fd >= 0) {
+		unlinked_io(fd, "O_RDWR", 1);
+		close(fd);
+	}
+	fd = open_unlinked(argv[0], "unlinked-ro", O_RDONLY);
+	if (fd >= 0) {
+		unlinked_io(fd, "O_RDONLY", 0);
+		close(fd);
+	}
+	/* glibc's tmpfile() is mkstemp() + unlink() where O_TMPFILE fails */
+	setenv("TMPDIR", argv[0], 1);
+	tmp = tmpfile();
+	if (!tmp || fputs("tmpfile data\n", tmp) < 0 || fflush(tmp))
+		fail("tmpfile: %s", strerror(errno));
+	else if (fseek(tmp, 0, SEEK_SET) || !fgets(buf, sizeof(buf), tmp))
+		fail("tmpfile read: %s", strerror(errno));
+	else
+		fcheck(fileno(tmp), "tmpfile", 0, size_of, 13);
+	if (tmp)
+		fclose(tmp);
+	if (argc > 1) {
+		/* another client renames the open file away */
+		snprintf(path, sizeof(path), "%s/renamed-away", argv[0]);
+		fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+		if (fd < 0 || write(fd, "0123456789", 10) != 10)
+			fail("create %s: %s", path, strerror(errno));
+		snprintf(path, sizeof(path), "%s/renamed-away", argv[1]);
+		snprintf(other, sizeof(other), "%s/renamed-away-now", argv[1]);
+		if (fd >= 0 && rename(path, other))
+			fail("rename through the other mount: %s",
+			     strerror(errno));
+		if (fd >= 0) {
+			renamed_ops(fd, "renamed away");
+			close(fd);
+		}
+	}
+	return finish(argc > 1 ? "with a rename by another client" : NULL);
+}
+
+/* Take a lock in a child, which holds it until told to go. */
+static pid_t hold_lock(const char *path, int use_flock, int *go)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int ready[2], release[2];
+	char c;
+	pid_t pid;
+
+	if (pipe(ready) || pipe(release))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		int fd = open(path, O_RDWR | O_CREAT, 0644);
+
+		if (fd < 0 || (use_flock ? flock(fd, LOCK_EX) :
+			       fcntl(fd, F_SETLK, &fl)))
+			_exit(1);
+		if (write(ready[1], "x", 1) != 1)
+			_exit(1);
+		if (read(release[0], &c, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(ready[1]);
+	close(release[0]);
+	if (read(ready[0], &c, 1) != 1) {
+		fail("the holder of %s could not lock it", path);
+		return -1;
+	}
+	*go = release[1];
+	return pid;
+}
+
+static void release_lock(pid_t pid, int go)
+{
+	if (pid <= 0)
+		return;
+	if (write(go, "x", 1) != 1)
+		fail("release: %s", strerror(errno));
+	close(go);
+	waitpid(pid, NULL, 0);
+}
+
+static void try_lock(const char *held, const char *path, int use_flock,
+		     const char *what)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET };
+	int go, fd, rc, err;
+	pid_t pid;
+
+	pid = hold_lock(held, use_flock, &go);
+	if (pid < 0)
+		return;
+	fd = open(path, O_RDWR);
+	if (fd < 0) {
+		fail("open %s: %s", path, strerror(errno));
+		release_lock(pid, go);
+		return;
+	}
+	rc = use_flock ? flock(fd, LOCK_EX | LOCK_NB) : fcntl(fd, F_SETLK, &fl);
+	err = errno;
+	if (!rc)
+		fail("%s: got a lock another process holds", what);
+	else if (err != EWOULDBLOCK)
+		fail("%s: %s, not EWOULDBLOCK/EAGAIN", what, strerror(err));
+	release_lock(pid, go);
+	/* once released, the lock is there to take */
+	rc = use_flock ? flock(fd, LOCK_EX | LOCK_NB) : fcntl(fd, F_SETLK, &fl);
+	if (rc)
+		fail("%s after release: %s", what, strerror(errno));
+	close(fd);
+}
+
+static int cmd_flock(int argc, char **argv)
+{
+	char other[4096];
+
+	key = "flock";
+	if (argc < 1)
+		return 2;
+	close(open(argv[0], O_RDWR | O_CREAT, 0644));
+	try_lock(argv[0], argv[0], 1, "flock, one mount");
+	try_lock(argv[0], argv[0], 0, "fcntl, one mount");
+	if (argc > 1) {
+		snprintf(other, sizeof(other), "%s", argv[1]);
+		try_lock(argv[0], other, 1, "flock, two mounts");
+	}
+	return finish(argc > 1 ? "one mount and two" : "one mount");
+}
+
+static int cmd_xattr(int argc, char **argv)
+{
+	/* VFS_CAP_REVISION_2, cap_net_raw (13) permitted and effective */
+	static const unsigned char cap[20] = {
+		0x01, 0x00, 0x00, 0x02, 0x00, 0x20, 0x00, 0x00,
+	};
+	char buf[256], note[128];
+	ssize_t n;
+
+	key = "xattr";
+	if (argc < 1)
+		return 2;
+	close(open(argv[0], O_WRONLY | O_CREAT, 0644));
+	if (setxattr(argv[0], "user.cifsroot", "value-1", 7, 0))
+		fail("setxattr user.cifsroot: %s", strerror(errno));
+	n = getxattr(argv[0], "user.cifsroot", buf, sizeof(buf));
+	if (!failures && (n != 7 || memcmp(buf, "value-1", 7)))
+		fail("getxattr user.cifsroot: %s", n < 0 ? strerror(errno) :
+		     "other value");
+	n = listxattr(argv[0], buf, sizeof(buf));
+	if (!failures && (n < 0 || !memmem(buf, n, "user.cifsroot", 14)))
+		fail("listxattr has no user.cifsroot");
+	if (!failures && setxattr(argv[0], "user.cifsroot", "value-2", 7,
+				  XATTR_REPLACE))
+		fail("replace user.cifsroot: %s", strerror(errno));
+	if (!failures && setxattr(argv[0], "user.removed", "x", 1, 0))
+		fail("setxattr user.removed: %s", strerror(errno));
+	if (!failures && removexattr(argv[0], "user.removed"))
+		fail("removexattr: %s", strerror(errno));
+	if (!failures && getxattr(argv[0], "user.removed", buf, 1) >= 0)
+		fail("user.removed is still there");
+	/* security.capability must either work or be refused cleanly */
+	if (!setxattr(argv[0], "security.capability", cap, sizeof(cap), 0))
+		snprintf(note, sizeof(note), "security.capability stored");
+	else if (errno == EOPNOTSUPP)
+		snprintf(note, sizeof(note), "security.capability EOPNOTSUPP");
+	else
+		fail("security.capability: %s", strerror(errno));
+	return finish(note);
+}
+
+static int hexval(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+static int cmd_mknames(int argc, char **argv)
+{
+	char line[1024], name[512], path[4096];
+	int made = 0, i, fd;
+	size_t len;
+	FILE *list;
+
+	key = "mknames";
+	if (argc < 2)
+		return 2;
+	list = fopen(argv[1], "r");
+	if (!list) {
+		fail("%s: %s", argv[1], strerror(errno));
+		return finish(NULL);
+	}
+	while (fgets(line, sizeof(line), list)) {
+		len = strcspn(line, "\n") / 2;
+		for (i = 0; i < (int)len && i < (int)sizeof(name) - 1; i++)
+			name[i] = hexval(line[2 * i]) << 4 |
+				  hexval(line[2 * i + 1]);
+		name[i] = '\0';
+		snprintf(path, sizeof(path), "%s/%s", argv[0], name);
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0644);
+		if (fd < 0) {
+			printf("mkname: %.*s %s\n", (int)(2 * len), line,
+			       strerrorname_np(errno));
+			continue;
+		}
+		close(fd);
+		made++;
+	}
+	fclose(list);
+	snprintf(line, sizeof(line), "%d made", made);
+	return finish(line);
+}
+
+static int cmd_lsnames(int argc, char **argv)
+{
+	struct dirent *de;
+	const char *p;
+	DIR *d;
+
+	key = "lsnames";
+	if (argc < 1)
+		return 2;
+	d = opendir(argv[0]);
+	if (!d) {
+		fail("%s: %s", argv[0], strerror(errno));
+		return finish(NULL);
+	}
+	while ((de = readdir(d))) {
+		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+			continue;
+		printf("lsname: ");
+		for (p = de->d_name; *p; p++)
+			printf("%02x", (unsigned char)*p);
+		printf("\n");
+	}
+	closedir(d);
+	return finish(NULL);
+}
+
+static int cmd_mount(int argc, char **argv)
+{
+	key = "mount";
+	if (argc < 3)
+		return 2;
+	mkdir(argv[1], 0755);
+	if (mount(argv[0], argv[1], "cifs", 0, argv[2]))
+		fail("%s: %s", argv[1], strerror(errno));
+	return finish(argv[1]);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int argc, char **argv);
+	} cmds[] = {
+		{ "append", cmd_append },
+		{ "unlinked", cmd_unlinked },
+		{ "flock", cmd_flock },
+		{ "xattr", cmd_xattr },
+		{ "mknames", cmd_mknames },
+		{ "lsnames", cmd_lsnames },
+		{ "mount", cmd_mount },
+	};
+	size_t i;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; argc > 1 && i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 2, argv + 2);
+	}
+	fprintf(stderr, "usage: fsprobe append|unlinked|flock|xattr|mknames|lsnames|mount ...\n");
+	return 2;
+}

@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# Guest side of the file system probes of the main `make check` boot, run
+# by checks.sh. /bin/fsprobe prints one "<key>: ok ..." or "<key>: fail
+# ..." line per behaviour; here each line gets the name of what it probed:
+#   probe <name>: <fsprobe line>
+# /etc/cifsroot/other holds "<source> <options>" for a second mount of the
+# same share with its own SMB session: another client of the server.
+set -u
+d=/check/probe
+mkdir -p $d /mnt
+
+probe() {
+	name=$1
+	shift
+	fsprobe "$@" 2>&1 | sed "s/^/probe $name: /"
+}
+
+read -r src opts < /etc/cifsroot/other
+
+# a second client, for renames and locks that come from elsewhere
+probe mount-other mount "$src" /mnt/other "$opts,nosharesock"
+
+# three rounds: a lost append shows in most rounds, not in all
+for round in 1 2 3; do
+	probe append-root append $d/append 2 1000
+	probe rwfappend-root append $d/rwfappend 2 1000 rwf
+done
+# appends stay whole whatever the mount options
+for o in cache=none nosetuids cifsacl \
+	 cifsacl,mfsymlinks,rsize=1048576,wsize=65536,uid=0,gid=0; do
+	m=/mnt/append-$(echo "$o" | tr ',=' '__')
+	fsprobe mount "$src" "$m" "$opts,nosharesock,$o" >/dev/null &&
+		probe "append-$o" append "$m/check/probe/append-$o" 2 1000
+	umount "$m" 2>/dev/null
+done
+
+probe unlinked unlinked $d /mnt/other$d
+probe flock flock $d/lock /mnt/other$d/lock
+probe xattr xattr $d/xattr
+
+mkdir -p /check/names-guest
+probe mknames mknames /check/names-guest /check/names.list
+probe lsnames-server lsnames /check/names-server
+sync
+echo 3 > /proc/sys/vm/drop_caches
+probe lsnames-guest lsnames /check/names-guest
+
+umount /mnt/other

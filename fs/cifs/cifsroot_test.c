@@ -94,11 +94,11 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	   "vers=1.0,unix,hard,serverino," T ",nosetuids"),
 	OK("rootfs not doubled", "//1.2.3.4/s,rootfs", "//1.2.3.4/s", D),
 	OK("iocharset replaces utf8", "//1.2.3.4/s,iocharset=iso8859-1",
-	   "//1.2.3.4/s", "vers=1.0,unix,hard,serverino,setuids,rootfs,"
-	   "nomapposix,iocharset=iso8859-1"),
+	   "//1.2.3.4/s",
+	   "vers=1.0,unix,hard,serverino,setuids,rootfs,nomapposix,iocharset=iso8859-1"),
 	OK("mapposix replaces nomapposix", "//1.2.3.4/s,mapposix",
-	   "//1.2.3.4/s", "vers=1.0,unix,hard,serverino,setuids,rootfs,"
-	   "iocharset=utf8,mapposix"),
+	   "//1.2.3.4/s",
+	   "vers=1.0,unix,hard,serverino,setuids,rootfs,iocharset=utf8,mapposix"),
 	OK("several replaced", "//1.2.3.4/s,soft,vers=2.1,nounix",
 	   "//1.2.3.4/s", "serverino,setuids," T ",soft,vers=2.1,nounix"),
 	/* empty items */

@@ -338,6 +338,11 @@ def markdown_report(results):
 		 'Guest clocksources: ' + ', '.join(
 			 f'{n}: {results["kernels"][n]["clocksources"]}'
 			 for n in KERNEL_NAMES)]
+	if results.get('debian'):
+		text += ['', 'Debian 12 (debootstrap minbase + systemd-sysv) on '
+			 'our root, QEMU start to multi-user.target, '
+			 f'{results["debian"]["n"]} boots: '
+			 f'{fmt_summary(results["debian"])} s']
 	return '\n'.join(text) + '\n'
 
 
@@ -596,6 +601,43 @@ def run_pairs(builds, pairs):
 	return samples, info
 
 
+def debian_boot(image, number):
+	"""QEMU start to multi-user.target, booting a copy of the Debian tree.
+
+	The tree is cifsroot_debian's (cached by recipe); QEMU is stopped
+	once systemd reports the target. None if it never does.
+	"""
+	import cifsroot_debian as debian
+	import cifsroot_guest as guest
+	share = os.path.join(out_dir('bench'), 'debian-share')
+	debian.copy_tree(debian.debian_tree(), share)
+	with guest.Smbd(share) as smbd:
+		append = guest.cmdline(smbd) + ' ' + debian.CMDLINE_OPTIONS
+		handle = guest.start_boot(image, append,
+					  boot_log('ours', 'debian', number),
+					  timeout=debian.BOOT_TIMEOUT,
+					  memory=debian.MEMORY)
+		with handle:
+			while handle.running() and debian.time_to_target(
+					list(handle.lines), handle.t0) is None:
+				time.sleep(0.2)
+			handle.kill()
+			res = handle.wait()
+	return debian.time_to_target(res.lines, handle.t0)
+
+
+@step('bench debian')
+def debian_boots(image, boots):
+	"""Our kernel booting Debian 12 with systemd, `boots` times."""
+	times = []
+	for number in range(1, boots + 1):
+		seconds = debian_boot(image, number)
+		log(f'debian boot {number}/{boots}: multi-user.target after '
+		    + (f'{seconds:.1f}s' if seconds is not None else 'never'))
+		times.append(seconds)
+	return summary(times)
+
+
 # ------------------------------------------------------------ output
 
 HOST_KEYS = ('boot', 'mount', 'write', 'read', 'create', 'stat', 'unlink', 'metadata', 'untar')
@@ -679,14 +721,19 @@ def main(argv):
 		       help='boots of each kernel per figure (default 5)')
 	p.add_argument('--build-only', action='store_true',
 		       help='build both kernels and stop')
+	p.add_argument('--debian', type=int, default=3,
+		       help='boots of Debian with our kernel (default 3, 0: none)')
 	args = p.parse_args(argv)
 	try:
 		builds, equal = build_kernels()
 		if args.build_only:
 			return 0
 		samples, info = run_pairs(builds, args.pairs)
-		write_outputs(results_of(builds, equal, samples, info,
-					 args.pairs))
+		results = results_of(builds, equal, samples, info, args.pairs)
+		if args.debian:
+			results['debian'] = debian_boots(
+				builds['ours']['image'], args.debian)
+		write_outputs(results)
 	except HarnessError as e:
 		log('error: ' + str(e))
 		return 1

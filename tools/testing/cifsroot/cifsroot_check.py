@@ -178,7 +178,8 @@ def test_harness():
 	res = subprocess.run([sys.executable, '-m', 'unittest', '-q',
 			      'cifsroot_check_test', 'cifsroot_guest_test',
 			      'cifsroot_net_test', 'cifsroot_faults_test',
-			      'cifsroot_bench_test'],
+			      'cifsroot_bench_test', 'cifsroot_debian_test',
+			      'cifsroot_fsprobe_test'],
 			     cwd=HERE, capture_output=True, text=True)
 	expect(res.returncode == 0, res.stderr[-3000:])
 
@@ -819,6 +820,15 @@ def _fault_tests():
 
 
 TESTS += _fault_tests()
+
+
+# A Debian 12 system with systemd on the SMB root (cifsroot_debian.py).
+def _debian_tests():
+	import cifsroot_debian
+	return cifsroot_debian.TESTS
+
+
+TESTS += _debian_tests()
 
 # Judges every boot above, so it runs last.
 FINAL_TESTS = [

@@ -215,6 +215,11 @@ def test_rwf_append():
 	return probe('rwfappend-root', 'append')
 
 
+def test_reopen_append():
+	"""Writers that open, append and close per line, as >> does."""
+	return probe('reopen-root', 'append') + ', 3 rounds'
+
+
 def test_append_options():
 	"""Appends stay whole on mounts with other options."""
 	notes = [f'{opts}: {probe("append-" + opts, "append")}'
@@ -230,6 +235,11 @@ def test_unlinked():
 def test_locks():
 	"""Lock conflicts give EWOULDBLOCK, as flock(2) and fcntl(2) say."""
 	return probe('flock', 'flock')
+
+
+def test_replace():
+	"""A file renamed over one that is open reads as the new file."""
+	return probe('replace', 'replace')
 
 
 def test_xattr():
@@ -301,6 +311,8 @@ def test_invalid_names():
 TESTS = [
 	('posix: two O_APPEND writers lose nothing', test_append),
 	('posix: two RWF_APPEND writers lose nothing', test_rwf_append),
+	('posix: two writers opening the file for each line lose nothing',
+	 test_reopen_append),
 	('posix: appends stay whole with cache=none, nosetuids, cifsacl',
 	 test_append_options),
 	('posix: unlinked open files and tmpfile(); fstat, ftruncate, '
@@ -308,6 +320,8 @@ TESTS = [
 	 test_unlinked),
 	('posix: lock conflicts return EWOULDBLOCK (flock, fcntl, two mounts)',
 	 test_locks),
+	('posix: dpkg\'s replace by rename, old file open: the name reads new',
+	 test_replace),
 	('xattr: user.* round-trips; security.capability refused cleanly',
 	 test_xattr),
 	('names: guest names stored byte for byte on the server',

@@ -523,9 +523,13 @@ def qemu_net_args(tap=None, mac=None, netdev=None):
 
 
 def qemu_command(kernel_image, append, tap=None, mac=None, netdev=None,
-		 initrd=None):
-	"""The QEMU command line booting `kernel_image` with `append`."""
-	return ['qemu-system-x86_64', '-m', '256', '-accel', accelerator(),
+		 initrd=None, memory=256):
+	"""The QEMU command line booting `kernel_image` with `append`.
+
+	`memory` is the guest's RAM in MiB.
+	"""
+	return ['qemu-system-x86_64', '-m', str(memory),
+		'-accel', accelerator(),
 		'-kernel', kernel_image, '-append', append,
 		'-nographic', '-no-reboot'] + \
 		(['-initrd', initrd] if initrd else []) + \
@@ -643,27 +647,29 @@ class Boot:
 
 
 def boot_command(kernel_image, append, net=None, tap=None, mac=None,
-		 netdev=None, initrd=None):
+		 netdev=None, initrd=None, memory=256):
 	"""The QEMU command, run in `net`'s namespace when given."""
 	if tap is not None and net is None:
 		raise HarnessError('a tap device needs its TestNet')
 	if net is not None and tap is None and netdev is None:
 		raise HarnessError('a TestNet boot needs a tap device or '
 				   'a netdev')
-	cmd = qemu_command(kernel_image, append, tap, mac, netdev, initrd)
+	cmd = qemu_command(kernel_image, append, tap, mac, netdev, initrd,
+			   memory)
 	return netns_prefix(net.name) + cmd if net is not None else cmd
 
 
 def start_boot(kernel_image, append, log_path, timeout=120, net=None,
-	       tap=None, mac=None, netdev=None, initrd=None):
+	       tap=None, mac=None, netdev=None, initrd=None, memory=256):
 	"""Start a QEMU boot in the background; returns a Boot to wait() on.
 
 	The serial console goes to `log_path`. With `net` (a TestNet), QEMU
 	runs in its namespace on `tap` (or `netdev`, a -netdev value without
-	its id) and the TestNet kills it on exit.
+	its id) and the TestNet kills it on exit. `memory` is the guest's
+	RAM in MiB.
 	"""
 	cmd = boot_command(kernel_image, append, net, tap, mac, netdev,
-			   initrd)
+			   initrd, memory)
 	where = f' on {tap or netdev}' if tap or netdev else ''
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}'
 	    + where)
@@ -674,19 +680,20 @@ def start_boot(kernel_image, append, log_path, timeout=120, net=None,
 
 
 def boot(kernel_image, append, log_path, timeout=120, interactive=False,
-	 net=None, tap=None, mac=None, netdev=None, initrd=None):
+	 net=None, tap=None, mac=None, netdev=None, initrd=None, memory=256):
 	"""Boot QEMU; returns BootResult(status, timed_out, elapsed, console,
 	lines).
 
 	Non-interactive boots read /dev/null and write the serial console to
 	`log_path`; QEMU is killed when `timeout` seconds pass. Interactive
-	boots use the caller's terminal (leave QEMU with Ctrl-A x).
+	boots use the caller's terminal (leave QEMU with Ctrl-A x). `memory`
+	is the guest's RAM in MiB.
 	"""
 	if not interactive:
 		return start_boot(kernel_image, append, log_path, timeout,
-				  net, tap, mac, netdev, initrd).wait()
+				  net, tap, mac, netdev, initrd, memory).wait()
 	cmd = boot_command(kernel_image, append, net, tap, mac, netdev,
-			   initrd)
+			   initrd, memory)
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}')
 	t0 = time.monotonic()
 	res = subprocess.run(cmd)

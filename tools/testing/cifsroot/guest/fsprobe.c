@@ -5,10 +5,11 @@
  * guest; every command prints one "<key>: <value>" line, "ok ..." when the
  * behaviour held, and exits 0 (1 when it did not hold, 2 on bad usage).
  *
- *   fsprobe append FILE WRITERS LINES [rwf]
+ *   fsprobe append FILE WRITERS LINES [rwf|reopen]
  *	WRITERS processes open FILE each with O_APPEND (or write it with
- *	pwritev2(RWF_APPEND)) and add LINES lines of 8 bytes; then every
- *	line must be there once, none torn.
+ *	pwritev2(RWF_APPEND), or open and close it for every line, as a
+ *	shell's >> does) and add LINES lines of 8 bytes; then every line
+ *	must be there once, none torn.
  *   fsprobe unlinked DIR [OTHER]
  *	fstat, write and read on open files whose name was unlinked, a
  *	tmpfile(), and with OTHER (the same directory through another
@@ -18,6 +19,10 @@
  *	the errno of flock(LOCK_NB) and fcntl(F_SETLK) on a lock that
  *	another process holds through the same mount, and of flock(LOCK_NB)
  *	through OTHER, another mount of the same file.
+ *   fsprobe replace DIR
+ *	dpkg's way of updating a file: write FILE-new, link FILE to
+ *	FILE-old, rename FILE-new over FILE, while the old FILE is still
+ *	open; opening FILE must then read the new data.
  *   fsprobe xattr FILE
  *	user.* round trip; what security.capability does.
  *   fsprobe mknames DIR LIST / fsprobe lsnames DIR
@@ -84,33 +89,44 @@ static void make_line(char *buf, int writer, unsigned int n)
 	snprintf(buf, LINE_LEN + 1, "%c%06u\n", 'a' + writer % 26, n % 1000000);
 }
 
-static int append_writer(const char *path, int writer, int lines, int rwf)
+enum append_mode { APPEND_OPEN, APPEND_RWF, APPEND_REOPEN };
+
+static int append_writer(const char *path, int writer, int lines,
+			 enum append_mode mode)
 {
-	struct iovec iov;
+	int flags = O_WRONLY | O_CREAT | (mode == APPEND_RWF ? 0 : O_APPEND);
 	char buf[LINE_LEN + 1];
-	int fd, i;
+	struct iovec iov;
+	int fd = -1, i;
 	ssize_t n;
 
-	fd = open(path, O_WRONLY | O_CREAT | (rwf ? 0 : O_APPEND), 0644);
-	if (fd < 0)
-		return 1;
 	for (i = 0; i < lines; i++) {
+		if (fd < 0)
+			fd = open(path, flags, 0644);
+		if (fd < 0)
+			return 1;
 		make_line(buf, writer, i);
 		iov.iov_base = buf;
 		iov.iov_len = LINE_LEN;
-		if (rwf)
+		if (mode == APPEND_RWF)
 			n = pwritev2(fd, &iov, 1, -1, RWF_APPEND);
 		else
 			n = write(fd, buf, LINE_LEN);
 		if (n != LINE_LEN)
 			return 1;
+		if (mode == APPEND_REOPEN) {
+			if (close(fd))
+				return 1;
+			fd = -1;
+		}
 	}
-	return close(fd) ? 1 : 0;
+	return fd >= 0 && close(fd) ? 1 : 0;
 }
 
 static int cmd_append(int argc, char **argv)
 {
-	int writers, lines, rwf, w, status, torn = 0, lost = 0;
+	int writers, lines, w, status, torn = 0, lost = 0;
+	enum append_mode mode = APPEND_OPEN;
 	char *seen, buf[LINE_LEN + 1] = "";
 	struct stat st;
 	pid_t pid;
@@ -121,14 +137,19 @@ static int cmd_append(int argc, char **argv)
 		return 2;
 	writers = atoi(argv[1]);
 	lines = atoi(argv[2]);
-	rwf = argc > 3 && !strcmp(argv[3], "rwf");
+	if (argc > 3 && !strcmp(argv[3], "rwf"))
+		mode = APPEND_RWF;
+	else if (argc > 3 && !strcmp(argv[3], "reopen"))
+		mode = APPEND_REOPEN;
+	else if (argc > 3)
+		return 2;
 	if (writers < 1 || writers > 26 || lines < 1 || lines > 999999)
 		return 2;
 	unlink(argv[0]);
 	for (w = 0; w < writers; w++) {
 		pid = fork();
 		if (pid == 0)
-			_exit(append_writer(argv[0], w, lines, rwf));
+			_exit(append_writer(argv[0], w, lines, mode));
 	}
 	for (w = 0; w < writers; w++) {
 		if (wait(&status) < 0 || !WIFEXITED(status) ||
@@ -385,6 +406,58 @@ static int cmd_flock(int argc, char **argv)
 	return finish(argc > 1 ? "one mount and two" : "one mount");
 }
 
+static int write_whole(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len || fsync(fd)) {
+		fail("write %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+static int cmd_replace(int argc, char **argv)
+{
+	char file[4096], new[4096], old[4096], data[4096], buf[4096];
+	int round, held, fd;
+	ssize_t n;
+
+	key = "replace";
+	if (argc < 1)
+		return 2;
+	snprintf(file, sizeof(file), "%s/status", argv[0]);
+	snprintf(new, sizeof(new), "%s/status-new", argv[0]);
+	snprintf(old, sizeof(old), "%s/status-old", argv[0]);
+	memset(data, 'x', 3000);
+	if (write_whole(file, data, 3000))
+		return finish(NULL);
+	/* a reader that keeps the file it opened first */
+	held = open(file, O_RDONLY);
+	for (round = 1; round <= 3 && !failures; round++) {
+		snprintf(data + 3000, 100, "round %d\n", round);
+		if (write_whole(new, data, strlen(data)))
+			break;
+		unlink(old);
+		if (link(file, old))
+			fail("link, round %d: %s", round, strerror(errno));
+		if (rename(new, file))
+			fail("rename, round %d: %s", round, strerror(errno));
+		fd = open(file, O_RDONLY);
+		n = fd < 0 ? -1 : read(fd, buf, sizeof(buf));
+		if (n != (ssize_t)strlen(data) || memcmp(buf, data, n))
+			fail("round %d: read %zd bytes, not the %zu bytes of the new file",
+			     round, n, strlen(data));
+		if (fd >= 0)
+			close(fd);
+	}
+	if (held >= 0)
+		close(held);
+	return finish("3 rounds");
+}
+
 static int cmd_xattr(int argc, char **argv)
 {
 	/* VFS_CAP_REVISION_2, cap_net_raw (13) permitted and effective */
@@ -517,6 +590,7 @@ int main(int argc, char **argv)
 		{ "append", cmd_append },
 		{ "unlinked", cmd_unlinked },
 		{ "flock", cmd_flock },
+		{ "replace", cmd_replace },
 		{ "xattr", cmd_xattr },
 		{ "mknames", cmd_mknames },
 		{ "lsnames", cmd_lsnames },
@@ -529,6 +603,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);
 	}
-	fprintf(stderr, "usage: fsprobe append|unlinked|flock|xattr|mknames|lsnames|mount ...\n");
+	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount ...\n");
 	return 2;
 }

@@ -26,6 +26,7 @@ probe mount-other mount "$src" /mnt/other "$opts,nosharesock"
 for round in 1 2 3; do
 	probe append-root append $d/append 2 1000
 	probe rwfappend-root append $d/rwfappend 2 1000 rwf
+	probe reopen-root append $d/reopen 2 500 reopen
 done
 # appends stay whole whatever the mount options
 for o in cache=none nosetuids cifsacl \
@@ -38,6 +39,7 @@ done
 
 probe unlinked unlinked $d /mnt/other$d
 probe flock flock $d/lock /mnt/other$d/lock
+probe replace replace $d
 probe xattr xattr $d/xattr
 
 mkdir -p /check/names-guest

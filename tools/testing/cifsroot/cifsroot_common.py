@@ -66,3 +66,18 @@ def run(cmd, check=True, capture=False, input=None, **kwargs):
 		raise HarnessError(f'command failed ({res.returncode}): '
 				   f'{" ".join(cmd)}{detail[-4000:]}')
 	return res
+
+
+class LazyModule:
+	"""A module imported when one of its names is first used.
+
+	For modules that cifsroot_check imports while they need its helpers
+	(Failed, expect, main_boot) only when a test runs.
+	"""
+
+	def __init__(self, name):
+		self._name = name
+
+	def __getattr__(self, attr):
+		import importlib
+		return getattr(importlib.import_module(self._name), attr)

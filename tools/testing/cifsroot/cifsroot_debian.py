@@ -30,20 +30,14 @@ import uuid
 from email.utils import formatdate
 
 import cifsroot_guest as guest
-from cifsroot_common import HarnessError, cache_dir, log, out_dir, run
+from cifsroot_common import (HarnessError, LazyModule, cache_dir, log, out_dir,
+			     run)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 
-class _Check:
-	"""cifsroot_check, imported when first used: it imports us."""
-
-	def __getattr__(self, name):
-		import cifsroot_check
-		return getattr(cifsroot_check, name)
-
-
-check = _Check()
+# cifsroot_check imports this module: use it once a test runs
+check = LazyModule('cifsroot_check')
 GUEST_DIR = os.path.join(HERE, 'guest')
 TREE_SCRIPT = os.path.join(GUEST_DIR, 'debian-tree.sh')
 CHECK_SCRIPT = os.path.join(GUEST_DIR, 'debian-check.sh')

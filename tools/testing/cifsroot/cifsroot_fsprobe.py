@@ -10,7 +10,7 @@ import errno
 import os
 import shutil
 
-from cifsroot_common import log, out_dir, run
+from cifsroot_common import LazyModule, log, out_dir, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SOURCE = os.path.join(HERE, 'guest', 'fsprobe.c')
@@ -183,15 +183,8 @@ def show(name):
 	return repr(name)[2:-1][:60]
 
 
-class _Check:
-	"""cifsroot_check, imported when a test runs: it imports us."""
-
-	def __getattr__(self, name):
-		import cifsroot_check
-		return getattr(cifsroot_check, name)
-
-
-check = _Check()
+# cifsroot_check imports this module: use it once a test runs
+check = LazyModule('cifsroot_check')
 
 
 def probe(name, key):

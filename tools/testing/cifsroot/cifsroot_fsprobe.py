@@ -220,6 +220,31 @@ def test_append_options():
 	return '; '.join(notes)
 
 
+def test_special_noperm():
+	"""Device nodes and fifos keep their mode checks on a noperm mount."""
+	return probe('special-noperm', 'special')
+
+
+def test_creator():
+	"""Objects of uid 65534 are its own with their set-id bits, the
+	symlink's target untouched, in the guest and on the server."""
+	note = probe('creator', 'creator')
+	boot = check.main_boot()
+	want = {'setuid': 0o104755, 'setgid': 0o102755, 'dir': 0o40775,
+		'fifo': 0o10640}
+	for name, mode in want.items():
+		st = os.lstat(boot.path('probe/creator/' + name))
+		check.expect((st.st_uid, st.st_gid, st.st_mode) ==
+			     (65534, 65534, mode),
+			     f'server: {name} is {st.st_uid}:{st.st_gid} '
+			     f'{st.st_mode:o}, not 65534:65534 {mode:o}')
+	st = os.lstat(boot.path('probe/creator/link'))
+	check.expect(st.st_uid == 65534, f'server: link owned by {st.st_uid}')
+	st = os.lstat(boot.path('probe/creator/target'))
+	check.expect(st.st_uid == 0, f'server: target owned by {st.st_uid}')
+	return note + '; the same on the server'
+
+
 def test_unlinked():
 	"""Open files whose name is gone are still reached through them."""
 	return probe('unlinked', 'unlinked')
@@ -308,6 +333,12 @@ TESTS = [
 	 test_reopen_append),
 	('posix: appends stay whole with cache=none, nosetuids, cifsacl',
 	 test_append_options),
+	('owner: a fifo and a device node of mode 0600 stay closed to uid '
+	 '65534 on a noperm mount', test_special_noperm),
+	('owner: uid 65534 creates setuid and setgid files, a directory, a '
+	 'fifo and a symlink with their full mode; the link\'s target stays '
+	 'root\'s',
+	 test_creator),
 	('posix: unlinked open files and tmpfile(); fstat, ftruncate, '
 	 'fchmod, fchown, futimens after another client renamed the file',
 	 test_unlinked),

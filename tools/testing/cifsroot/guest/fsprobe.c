@@ -43,6 +43,7 @@
 #include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
@@ -570,6 +571,157 @@ static int cmd_lsnames(int argc, char **argv)
 	return finish(NULL);
 }
 
+/* Run fn(arg) as uid and gid 65534 in a child; returns its status. */
+static int as_nobody(int (*fn)(const char *arg), const char *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(100);
+		_exit(fn(arg));
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) < 0 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* The errno of opening @path for reading, 0 when it opened. */
+static int open_errno(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
+/*
+ * Device nodes and fifos are local objects: their mode is checked by the
+ * client whatever the mount says (run on a noperm mount).
+ */
+static int cmd_special(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		mode_t mode;
+		int want;
+	} nodes[] = {
+		{ "fifo-0600", S_IFIFO | 0600, EACCES },
+		{ "null-0600", S_IFCHR | 0600, EACCES },
+		{ "fifo-0666", S_IFIFO | 0666, 0 },
+		{ "null-0666", S_IFCHR | 0666, 0 },
+	};
+	char path[4096];
+	size_t i;
+	int got;
+
+	key = "special";
+	if (argc < 1)
+		return 2;
+	for (i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", argv[0], nodes[i].name);
+		unlink(path);
+		if (mknod(path, nodes[i].mode, makedev(1, 3)) ||
+		    chmod(path, nodes[i].mode & 07777)) {
+			fail("%s: %s", nodes[i].name, strerror(errno));
+			continue;
+		}
+		got = as_nobody(open_errno, path);
+		if (got != nodes[i].want)
+			fail("uid 65534 opening %s: %s, not %s", nodes[i].name,
+			     got ? strerror(got) : "opened",
+			     nodes[i].want ? strerror(nodes[i].want) : "opened");
+	}
+	return finish("mode checked for uid 65534");
+}
+
+static int creator_make(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/setuid", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 04755);
+	if (fd < 0 || close(fd))
+		return 1;
+	snprintf(path, sizeof(path), "%s/setgid", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 02755);
+	if (fd < 0 || close(fd))
+		return 2;
+	snprintf(path, sizeof(path), "%s/dir", dir);
+	if (mkdir(path, 0775))
+		return 2;
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0640))
+		return 3;
+	snprintf(path, sizeof(path), "%s/link", dir);
+	if (symlink("target", path))
+		return 4;
+	return 0;
+}
+
+/*
+ * Objects made by uid 65534 in a sticky directory: each belongs to it with
+ * its full mode, set-id bits included, and a symlink's owner is the link's
+ * own, never its target's (a root-owned file).
+ */
+static int cmd_creator(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		mode_t mode;
+	} made[] = {
+		{ "setuid", S_IFREG | 04755 },
+		{ "setgid", S_IFREG | 02755 },
+		{ "dir", S_IFDIR | 0775 },
+		{ "fifo", S_IFIFO | 0640 },
+		{ "link", S_IFLNK | 0777 },
+	};
+	char path[4096];
+	struct stat st;
+	size_t i;
+	int rc, fd;
+
+	key = "creator";
+	if (argc < 1)
+		return 2;
+	mkdir(argv[0], 01777);
+	if (chmod(argv[0], 01777))
+		fail("chmod %s: %s", argv[0], strerror(errno));
+	snprintf(path, sizeof(path), "%s/target", argv[0]);
+	if (write_whole(path, "root's\n", 7) || chmod(path, 0600))
+		fail("target: %s", strerror(errno));
+	umask(0);
+	rc = as_nobody(creator_make, argv[0]);
+	if (rc)
+		fail("uid 65534 could not make object %d", rc);
+	/* what the server keeps, not what the client cached */
+	sync();
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (fd < 0 || write(fd, "3\n", 2) != 2)
+		fail("drop_caches: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; !rc && i < sizeof(made) / sizeof(made[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", argv[0], made[i].name);
+		if (lstat(path, &st)) {
+			fail("%s: %s", made[i].name, strerror(errno));
+			continue;
+		}
+		if (st.st_uid != 65534 || st.st_gid != 65534 ||
+		    (!S_ISLNK(st.st_mode) && st.st_mode != made[i].mode))
+			fail("%s: %u:%u %o, not 65534:65534 %o", made[i].name,
+			     st.st_uid, st.st_gid, st.st_mode, made[i].mode);
+	}
+	snprintf(path, sizeof(path), "%s/target", argv[0]);
+	if (!stat(path, &st) && (st.st_uid || st.st_gid))
+		fail("the symlink's target became %u:%u", st.st_uid, st.st_gid);
+	return finish("setuid and setgid files, directory, fifo, symlink");
+}
+
 static int cmd_mount(int argc, char **argv)
 {
 	key = "mount";
@@ -595,6 +747,8 @@ int main(int argc, char **argv)
 		{ "mknames", cmd_mknames },
 		{ "lsnames", cmd_lsnames },
 		{ "mount", cmd_mount },
+		{ "special", cmd_special },
+		{ "creator", cmd_creator },
 	};
 	size_t i;
 
@@ -603,6 +757,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);
 	}
-	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount ...\n");
+	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator ...\n");
 	return 2;
 }

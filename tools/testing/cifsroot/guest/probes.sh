@@ -37,6 +37,14 @@ for o in cache=none nosetuids cifsacl \
 	umount "$m" 2>/dev/null
 done
 
+# device nodes and fifos are local objects: their mode holds on noperm too
+if fsprobe mount "$src" /mnt/noperm "$opts,nosharesock,noperm" >/dev/null; then
+	mkdir -p /mnt/noperm$d/special
+	probe special-noperm special /mnt/noperm$d/special
+	umount /mnt/noperm
+fi
+probe creator creator $d/creator
+
 probe unlinked unlinked $d /mnt/other$d
 probe flock flock $d/lock /mnt/other$d/lock
 probe replace replace $d

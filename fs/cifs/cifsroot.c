@@ -34,6 +34,8 @@
 #include <net/ipconfig.h>
 #include <net/net_namespace.h>
 
+#include "fs_context.h"
+
 /* Longest "//server/share/path" accepted, in bytes, after %s is expanded. */
 #define CIFS_ROOT_UNC_MAX	256
 /* Longest option list accepted from one source, in bytes. */
@@ -101,9 +103,13 @@ struct cifs_root_cfg {
 	char why[128];
 };
 
-/* One comma-separated source: its UNC part and its options. */
+/*
+ * One comma-separated source: its UNC part and its options. A source from
+ * the network (@untrusted) may not carry secrets or name files to read.
+ */
 struct cifs_root_list {
 	const char *name;
+	bool untrusted;
 	const char *unc, *unc_end;
 	const char *opts, *end;
 };
@@ -153,7 +159,6 @@ static const struct cifs_root_default cifs_root_defaults[] __initconst = {
 
 /* Keys that name the same client setting; the second is canonical. */
 static const char *const cifs_root_aliases[][2] __initconst = {
-	{ "ver", "vers" },
 	{ "linux", "unix" },
 	{ "posix", "unix" },
 	{ "soft", "hard" },
@@ -178,6 +183,11 @@ static const char *const cifs_root_reserved[] __initconst = {
 /* Our own options, consumed here and not given to the client. */
 #define CIFS_ROOT_OPT_RETRY	"retry"
 #define CIFS_ROOT_OPT_CREDS	"credentials"
+
+/* Options a root path from the network may not set. */
+static const char *const cifs_root_local_only[] __initconst = {
+	"password", "password2", "credentials",
+};
 
 /* Characters SMB does not allow in share and path names. */
 static const char cifs_root_bad_name_chars[] __initconst = "\\:*?\"<>|";
@@ -352,19 +362,59 @@ static bool __init cifs_root_valid_key(const char *opt, size_t len)
 	return true;
 }
 
-/* Iterate over the non-empty items of a comma-separated list. */
+/*
+ * Iterate over the non-empty items of a comma-separated list. As for the
+ * client, a doubled comma inside a value is a comma of the value, so that
+ * "password=a,,b" is one item; cifs_root_split() refuses a value that
+ * would end in one, which the client would read differently.
+ */
 static const char *__init cifs_root_next_item(const char *s,
 					      const char *end, size_t *len)
 {
-	const char *comma;
+	const char *p;
 
 	while (s < end && *s == ',')
 		s++;
 	if (s >= end)
 		return NULL;
-	comma = memchr(s, ',', end - s);
-	*len = (comma ? comma : end) - s;
+	for (p = s; p < end && *p != ','; p++)
+		if (p + 3 < end && p[1] == ',' && p[2] == ',' &&
+		    p[3] != ',' && memchr(s, '=', p + 1 - s))
+			p += 2;
+	*len = p - s;
 	return s;
+}
+
+/*
+ * Is @opt (@n bytes, without "=value") a setting of the client, or
+ * "no" and one that the client lets "no" negate?
+ */
+static bool __init cifs_root_client_key(const char *opt, size_t n)
+{
+	const struct fs_parameter_spec *p;
+	bool no = n > 2 && !memcmp(opt, "no", 2);
+
+	for (p = smb3_fs_parameters; p->name; p++) {
+		size_t len = strlen(p->name);
+
+		if (len == n && !memcmp(p->name, opt, n))
+			return true;
+		if (no && (p->flags & fs_param_neg_with_no) && len == n - 2 &&
+		    !memcmp(p->name, opt + 2, n - 2))
+			return true;
+	}
+	return false;
+}
+
+/* Is the key of @opt one of the client's, or one of our own options? */
+static bool __init cifs_root_known_key(const char *opt, size_t len)
+{
+	const char *eq = memchr(opt, '=', len);
+	size_t n = eq ? eq - opt : len;
+
+	return (n == strlen(CIFS_ROOT_OPT_RETRY) &&
+		!memcmp(opt, CIFS_ROOT_OPT_RETRY, n)) ||
+	       cifs_root_client_key(opt, n);
 }
 
 /* Does the option list name the setting @key? */
@@ -397,8 +447,8 @@ static bool __init cifs_root_split(struct cifs_root_cfg *cfg,
 	for (o = s; o < l->end; o++)
 		if (*o < 0x20 || *o > 0x7e)
 			return cifs_root_fail(cfg, l->name,
-				"byte 0x%02x at offset %zu is not printable ASCII",
-				(unsigned char)*o, (size_t)(o - s));
+				"byte at offset %zu is not printable ASCII",
+				(size_t)(o - s));
 	l->unc_end = strchrnul(s, ',');
 	l->opts = *l->unc_end ? l->unc_end + 1 : l->unc_end;
 	if (l->unc_end - l->unc > CIFS_ROOT_UNC_MAX)
@@ -416,6 +466,16 @@ static bool __init cifs_root_split(struct cifs_root_cfg *cfg,
 			return cifs_root_fail(cfg, l->name,
 				"option %u: key must be 1-%d of a-z, 0-9, _",
 				n, CIFS_ROOT_KEY_MAX);
+		if (memchr(o, '=', len) && o + len + 1 < l->end &&
+		    o[len + 1] == ',')
+			return cifs_root_fail(cfg, l->name,
+				"option %u: a value may not end in a comma",
+				n);
+		/* not named: it may be the tail of a password */
+		if (!cifs_root_known_key(o, len))
+			return cifs_root_fail(cfg, l->name,
+				"option %u: not a cifs option (a comma in a value must be doubled)",
+				n);
 	}
 	for (o = l->opts; (o = cifs_root_next_item(o, l->end, &len)); o += len) {
 		cifs_root_option_key(o, len, key);
@@ -423,6 +483,11 @@ static bool __init cifs_root_split(struct cifs_root_cfg *cfg,
 			if (!strcmp(key, cifs_root_reserved[i]))
 				return cifs_root_fail(cfg, l->name,
 					"option '%s' is set from the server and share",
+					key);
+		for (i = 0; l->untrusted && i < ARRAY_SIZE(cifs_root_local_only); i++)
+			if (!strcmp(key, cifs_root_local_only[i]))
+				return cifs_root_fail(cfg, l->name,
+					"option '%s' is only taken from the command line",
 					key);
 		if (cifs_root_list_has(o + len, l->end, key))
 			return cifs_root_fail(cfg, l->name,
@@ -610,7 +675,8 @@ static int __init cifs_root_parse(const struct cifs_root_source *src,
 				  struct cifs_root_cfg *cfg)
 {
 	struct cifs_root_list cmd = { .name = "cifsroot=" };
-	struct cifs_root_list dhcp = { .name = "DHCP root path" };
+	struct cifs_root_list dhcp = { .name = "DHCP root path",
+				       .untrusted = true };
 	const struct cifs_root_list *unc;
 	bool from_dhcp;
 
@@ -643,6 +709,115 @@ static int __init cifs_root_parse(const struct cifs_root_source *src,
 	return 0;
 }
 
+/* Does the canonical @key hold a secret? */
+static bool __init cifs_root_secret(const char *key)
+{
+	return !strcmp(key, "password") || !strcmp(key, "password2");
+}
+
+/**
+ * cifs_root_preparse() - what the network configuration needs to know early
+ * @arg: the cifsroot= argument, or NULL
+ * @cfg: filled with the server (@cfg->family 0 when cifsroot= names none)
+ *	and the retry budget; nothing else is meaningful
+ *
+ * Called when cifsroot= is seen, before ipconfig runs: with a server
+ * named, ipconfig needs no DHCP server; the budget bounds its retries.
+ * Errors are left for cifs_root_parse() to report.
+ */
+static void __init cifs_root_preparse(const char *arg,
+				      struct cifs_root_cfg *cfg)
+{
+	struct cifs_root_list l = { .name = "cifsroot=" };
+	struct cifs_root_source src = { .arg = arg };
+	char key[CIFS_ROOT_KEY_MAX + 1];
+	const char *o, *eq;
+	size_t len;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->budget = CIFS_ROOT_BUDGET_S;
+	if (arg && cifs_root_split(cfg, &l, arg)) {
+		/* the server is set before %s would need the client */
+		if (l.unc[0] == '/' && l.unc[1] == '/')
+			cifs_root_parse_unc(cfg, &l, &src);
+		cfg->why[0] = '\0';
+		for (o = l.opts; (o = cifs_root_next_item(o, l.end, &len));
+		     o += len) {
+			cifs_root_option_key(o, len, key);
+			eq = memchr(o, '=', len);
+			if (!strcmp(key, CIFS_ROOT_OPT_RETRY))
+				cifs_root_set_budget(cfg, l.name,
+						     eq ? eq + 1 : NULL,
+						     eq ? len - (eq + 1 - o) : 0);
+		}
+	}
+	if (cfg->why[0])
+		cfg->budget = CIFS_ROOT_BUDGET_S;
+	cfg->why[0] = '\0';
+}
+
+/*
+ * Overwrite a value in place with "***" (a shorter one with as many '*'),
+ * moving the rest of the string; returns the new length of the value.
+ */
+static size_t __init cifs_root_blank(char *val, size_t len)
+{
+	size_t n = min_t(size_t, len, 3);
+
+	memset(val, '*', n);
+	memmove(val + n, val + len, strlen(val + len) + 1);
+	return n;
+}
+
+/**
+ * cifs_root_scrub() - hide the passwords of cifsroot= in a command line
+ * @cmdline: a kernel command line, changed in place
+ *
+ * Replaces the value of every password option of every cifsroot=
+ * parameter by "***", so that /proc/cmdline does not show it to every
+ * local user. Parameters are split as the kernel splits them: at spaces
+ * outside double quotes.
+ */
+static void __init cifs_root_scrub(char *cmdline)
+{
+	static const char param[] = "cifsroot=";
+	char key[CIFS_ROOT_KEY_MAX + 1];
+	char *p = cmdline, *tok, *end, *o, *eq;
+	bool quoted;
+	size_t len;
+
+	while (*p) {
+		p = skip_spaces(p);
+		tok = p;
+		for (quoted = false; *p && (quoted || !isspace(*p)); p++)
+			if (*p == '"')
+				quoted = !quoted;
+		end = p;
+		if (*tok == '"')
+			tok++;
+		if (strncmp(tok, param, sizeof(param) - 1))
+			continue;
+		tok += sizeof(param) - 1;
+		if (end > tok && end[-1] == '"')
+			end--;
+		for (o = tok; (o = (char *)cifs_root_next_item(o, end, &len));
+		     o += len) {
+			size_t vlen, shift;
+
+			eq = memchr(o, '=', len);
+			cifs_root_option_key(o, len, key);
+			if (!eq || !cifs_root_secret(key))
+				continue;
+			eq++;
+			vlen = o + len - eq;
+			shift = vlen - cifs_root_blank(eq, vlen);
+			len -= shift;
+			end -= shift;
+			p -= shift;
+		}
+	}
+}
+
 /*
  * Copy @opts to @buf with the value of every password option replaced by
  * "***", for messages. @buf is as large as @opts or larger.
@@ -659,12 +834,9 @@ static void __init cifs_root_mask(const char *opts, char *buf, size_t size)
 		const char *eq;
 		bool secret;
 
-		/* a doubled comma is a comma inside the value, as for the client */
-		while (o[len] == ',' && o[len + 1] == ',')
-			len += 2 + strcspn(o + len + 2, ",");
 		eq = memchr(o, '=', len);
 		cifs_root_option_key(o, len, key);
-		secret = eq && !strcmp(key, "password");
+		secret = eq && cifs_root_secret(key);
 		p += scnprintf(p, buf + size - p, "%s%.*s%s",
 			       p == buf ? "" : ",",
 			       (int)(secret ? eq + 1 - o : len), o,
@@ -748,6 +920,13 @@ static int __init cifs_root_parse_creds(struct cifs_root_cfg *cfg,
 					       CIFS_ROOT_CREDS_MAX);
 				return -EINVAL;
 			}
+			/* the client could not read it back */
+			if (*v == ',' && (v + 1 == line + len || v[1] == ',')) {
+				cifs_root_fail(cfg, "credentials file",
+					       "line %u: value ends in a comma or has two in a row",
+					       n);
+				return -EINVAL;
+			}
 			*p++ = *v;
 			if (*v == ',')
 				*p++ = ',';
@@ -789,6 +968,10 @@ static int __init cifs_root_setup(char *arg)
 {
 	ROOT_DEV = Root_CIFS;
 	cifs_root_arg = arg;
+	cifs_root_preparse(arg, &cifs_root);
+	if (cifs_root.family == AF_INET)
+		root_server_addr = in_aton(cifs_root.server);
+	cifs_root_scrub(saved_command_line);
 	return 1;
 }
 __setup("cifsroot=", cifs_root_setup);
@@ -822,6 +1005,8 @@ int __init cifs_root_data(char **dev, char **opts)
 	err = cifs_root_parse(&src, &cifs_root);
 	if (!err && cifs_root.creds[0])
 		err = cifs_root_read_creds(&cifs_root);
+	/* nothing else reads it, and it may hold a user name */
+	memzero_explicit(root_server_path, strlen((char *)root_server_path));
 	if (err) {
 		cifs_root.unc[0] = '\0';
 		pr_err("invalid root: %s\n", cifs_root.why);
@@ -833,6 +1018,17 @@ int __init cifs_root_data(char **dev, char **opts)
 	*dev = cifs_root.unc;
 	*opts = cifs_root.opts;
 	return 0;
+}
+
+/**
+ * cifs_root_server_family() - where ipconfig must find the server
+ *
+ * Return: AF_INET or AF_INET6 when cifsroot= names the server (an IPv4
+ * one is also in root_server_addr), 0 when it comes from DHCP.
+ */
+int __init cifs_root_server_family(void)
+{
+	return cifs_root.family;
 }
 
 /* What an error from the client means and what to check. */
@@ -955,7 +1151,8 @@ bool __init cifs_root_retry(int err, bool forever)
 	    time_after(jiffies + msecs_to_jiffies(cifs_root_delay_ms),
 		       cifs_root_deadline))
 		return false;
-	pr_info_ratelimited("%s: error %d, retrying in %u ms\n", cifs_root.unc,
+	pr_info_ratelimited("%s: error %d, retrying in %u ms\n",
+			    cifs_root.unc[0] ? cifs_root.unc : "network",
 			    err, cifs_root_delay_ms);
 	msleep(cifs_root_delay_ms);
 	cifs_root_delay_ms = min(cifs_root_delay_ms * 2, CIFS_ROOT_DELAY_MAX_MS);

@@ -63,17 +63,31 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	   D ",uid=0,gid=0"),
 	OK("mfsymlinks on request", "//1.2.3.4/s,mfsymlinks", "//1.2.3.4/s",
 	   D ",mfsymlinks"),
-	OK("user order kept", "//1.2.3.4/s,b=1,a=2,c", "//1.2.3.4/s",
-	   D ",b=1,a=2,c"),
+	OK("user order kept", "//1.2.3.4/s,sec=none,port=1,sign", "//1.2.3.4/s",
+	   D ",sec=none,port=1,sign"),
 	OK("key with digits and underscore", "//1.2.3.4/s,echo_interval=5",
 	   "//1.2.3.4/s", D ",echo_interval=5"),
-	OK("key of 32 bytes", "//1.2.3.4/s,abcdefghijklmnopqrstuvwxyz012345=1",
-	   "//1.2.3.4/s", D ",abcdefghijklmnopqrstuvwxyz012345=1"),
+	BAD("key unknown to the client",
+	    "//1.2.3.4/s,abcdefghijklmnopqrstuvwxyz012345=1"),
+	BAD("unknown flag", "//1.2.3.4/s,bogus"),
+	OK("no of a negatable flag", "//1.2.3.4/s,nobrl", "//1.2.3.4/s",
+	   D ",nobrl"),
+	BAD("no of a plain flag", "//1.2.3.4/s,nosign"),
+	/* a single comma ends a password: the tail is not an option */
+	BAD("comma in a password", "//1.2.3.4/s,password=a,secret"),
+	BAD("comma in a password before an option",
+	    "//1.2.3.4/s,password=a,secret,port=1"),
+	OK("doubled comma in a password", "//1.2.3.4/s,password=a,,b,port=1",
+	   "//1.2.3.4/s", D ",password=a,,b,port=1"),
+	BAD("doubled comma ends a value", "//1.2.3.4/s,password=a,,"),
+	BAD("value then empty items", "//1.2.3.4/s,password=a,,,port=1"),
+	OK("doubled comma after a flag", "//1.2.3.4/s,sign,,port=1",
+	   "//1.2.3.4/s", D ",sign,port=1"),
 	/* user options replace defaults */
 	OK("vers replaces default", "//1.2.3.4/s,vers=3.1.1", "//1.2.3.4/s",
 	   "unix,hard,serverino,setuids," T ",vers=3.1.1"),
-	OK("ver alias replaces vers", "//1.2.3.4/s,ver=2.0", "//1.2.3.4/s",
-	   "unix,hard,serverino,setuids," T ",ver=2.0"),
+	/* ver= is the mount helper's version, not the dialect */
+	OK("ver keeps vers", "//1.2.3.4/s,ver=1", "//1.2.3.4/s", D ",ver=1"),
 	OK("same vers as default", "//1.2.3.4/s,vers=1.0", "//1.2.3.4/s",
 	   "unix,hard,serverino,setuids," T ",vers=1.0"),
 	OK("nounix replaces unix", "//1.2.3.4/s,nounix", "//1.2.3.4/s",
@@ -105,8 +119,8 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	/* empty items */
 	OK("trailing comma", "//1.2.3.4/s,", "//1.2.3.4/s", D),
 	OK("only commas", "//1.2.3.4/s,,,", "//1.2.3.4/s", D),
-	OK("empty items ignored", "//1.2.3.4/s,,port=1,,sec=none,",
-	   "//1.2.3.4/s", D ",port=1,sec=none"),
+	OK("empty items ignored", "//1.2.3.4/s,,sign,,port=1,",
+	   "//1.2.3.4/s", D ",sign,port=1"),
 	/* malformed arguments */
 	{ .name = "null", .src.arg = NULL, .err = -EINVAL },
 	BAD("empty", ""),
@@ -210,9 +224,21 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	{ "dhcp path, empty cifsroot=", SRC("", "//10.0.0.1/r", NULL, NULL),
 	  .unc = "//10.0.0.1/r", .opts = D },
 	{ "command line options override dhcp",
-	  SRC(",password=right", "//10.0.0.1/r,username=u,password=wrong",
+	  SRC(",password=right,port=2", "//10.0.0.1/r,username=u,port=1",
 	      NULL, NULL),
-	  .unc = "//10.0.0.1/r", .opts = D ",username=u,password=right" },
+	  .unc = "//10.0.0.1/r", .opts = D ",username=u,password=right,port=2" },
+	/* the network may not give secrets or name files to read */
+	{ "dhcp password refused",
+	  SRC(NULL, "//10.0.0.1/r,password=secret", NULL, NULL), .err = -EINVAL },
+	{ "dhcp pass refused", SRC(NULL, "//10.0.0.1/r,pass=secret", NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp password refused under command line",
+	  SRC(",password=p", "//10.0.0.1/r,password=secret", NULL, NULL),
+	  .err = -EINVAL },
+	{ "dhcp credentials refused",
+	  SRC(NULL, "//10.0.0.1/r,credentials=/c", NULL, NULL), .err = -EINVAL },
+	{ "dhcp cred refused", SRC("", "//10.0.0.1/r,cred=/c", NULL, NULL),
+	  .err = -EINVAL },
 	{ "dhcp option replaces default",
 	  SRC(NULL, "//10.0.0.1/r,vers=2.0", NULL, NULL),
 	  .unc = "//10.0.0.1/r", .opts = "unix,hard,serverino,setuids," T ",vers=2.0" },
@@ -244,7 +270,7 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	{ "dhcp non-ASCII", SRC(NULL, "//1.2.3.4/s\xe9", NULL, NULL),
 	  .err = -EINVAL },
 	{ "dhcp duplicate option",
-	  SRC(NULL, "//1.2.3.4/s,password=secret,password=secret", NULL, NULL),
+	  SRC(NULL, "//1.2.3.4/s,port=1,port=2", NULL, NULL),
 	  .err = -EINVAL },
 	{ "dhcp reserved option", SRC(NULL, "//1.2.3.4/s,ip=5.6.7.8", NULL, NULL),
 	  .err = -EINVAL },
@@ -340,14 +366,14 @@ static void __init cifs_root_test_unc_limit(struct kunit *test)
 	KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "256"));
 }
 
-/* "//1.2.3.4/s," then options of @len bytes: "a=xxx...". */
+/* "//1.2.3.4/s," then options of @len bytes: "sec=xxx...". */
 static char *cifs_root_test_opts(struct kunit *test, size_t len)
 {
 	char *buf = kunit_kzalloc(test, len + 13, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, buf);
-	strscpy(buf, "//1.2.3.4/s,a=", len + 13);
-	memset(buf + 14, 'x', len - 2);
+	strscpy(buf, "//1.2.3.4/s,sec=", len + 13);
+	memset(buf + 16, 'x', len - 4);
 	return buf;
 }
 
@@ -431,6 +457,7 @@ static const struct {
 	{ "username=u,password=secret", "username=u,password=***" },
 	{ "pass=secret,port=1", "pass=***,port=1" },
 	{ "password=", "password=***" },
+	{ "password2=secret,port=1", "password2=***,port=1" },
 	{ "password=a=b,c", "password=***,c" },
 	{ "nopassword,passwords=x", "nopassword,passwords=x" },
 	{ "vers=1.0,password=a,,b,,c,port=1", "vers=1.0,password=***,port=1" },
@@ -462,6 +489,8 @@ static const struct {
 	{ "comments and blank lines", "# creds\n\nusername=u\n\n",
 	  ",username=u" },
 	{ "comma doubled", "password=a,b\n", ",password=a,,b" },
+	{ "two commas", "password=a,,b\n", NULL },
+	{ "comma at the end", "password=a,\n", NULL },
 	{ "space and equals kept", "password= a=b\n", ",password= a=b" },
 	{ "empty file", "", "" },
 	{ "empty password", "password=\n", ",password=" },
@@ -501,6 +530,99 @@ static void __init cifs_root_test_parse_creds(struct kunit *test)
 	}
 }
 
+/* What is wrong is named by its place, never by the byte: it may be secret. */
+static void __init cifs_root_test_why_hides_bytes(struct kunit *test)
+{
+	static const char *const in[] = {
+		"//1.2.3.4/s,password=ab\xe9", "//1.2.3.4/s,password=a\x7f",
+		"//1.2.3.4/s,password=\x01", "//1.2.3.4/s,password=a,\xe9z",
+	};
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(in); i++) {
+		KUNIT_EXPECT_EQ(test, cifs_root_test_arg(in[i], cfg), -EINVAL);
+		KUNIT_EXPECT_NOT_NULL(test, strstr(cfg->why, "offset"));
+		KUNIT_EXPECT_NULL_MSG(test, strstr(cfg->why, "0x"), "%s",
+				      cfg->why);
+		KUNIT_EXPECT_NULL_MSG(test, strpbrk(cfg->why, "\xe9\x7f\x01"),
+				      "%s", cfg->why);
+	}
+}
+
+static const struct {
+	const char *in;
+	const char *out;
+} cifs_root_test_scrubs[] = {
+	{ "root=/dev/cifs cifsroot=//1.2.3.4/s,password=secret,port=1 quiet",
+	  "root=/dev/cifs cifsroot=//1.2.3.4/s,password=***,port=1 quiet" },
+	{ "cifsroot=//1.2.3.4/s,pass=ab", "cifsroot=//1.2.3.4/s,pass=**" },
+	{ "cifsroot=//1.2.3.4/s,password=", "cifsroot=//1.2.3.4/s,password=" },
+	{ "cifsroot=\"//1.2.3.4/s,password=a secret\" ro",
+	  "cifsroot=\"//1.2.3.4/s,password=***\" ro" },
+	{ "\"cifsroot=//1.2.3.4/s,password=a secret\" ro",
+	  "\"cifsroot=//1.2.3.4/s,password=***\" ro" },
+	{ "cifsroot=//1.2.3.4/s,password=a,,secret,username=u",
+	  "cifsroot=//1.2.3.4/s,password=***,username=u" },
+	{ "cifsroot=//1.2.3.4/s,password2=secret",
+	  "cifsroot=//1.2.3.4/s,password2=***" },
+	{ "cifsroot=,password=secret1  cifsroot=,pass=secret2",
+	  "cifsroot=,password=***  cifsroot=,pass=***" },
+	{ "nfsroot=/x,password=p xcifsroot=,password=p",
+	  "nfsroot=/x,password=p xcifsroot=,password=p" },
+	{ "cifsroot=//1.2.3.4/s,username=password,port=1",
+	  "cifsroot=//1.2.3.4/s,username=password,port=1" },
+	{ "", "" },
+};
+
+/* /proc/cmdline shows no password of cifsroot=. */
+static void __init cifs_root_test_scrub(struct kunit *test)
+{
+	char buf[128];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cifs_root_test_scrubs); i++) {
+		strscpy(buf, cifs_root_test_scrubs[i].in, sizeof(buf));
+		cifs_root_scrub(buf);
+		KUNIT_EXPECT_STREQ(test, buf, cifs_root_test_scrubs[i].out);
+	}
+}
+
+static const struct {
+	const char *arg;
+	int family;
+	const char *server;
+	unsigned int budget;
+} cifs_root_test_preparses[] = {
+	{ "//10.0.0.2/r", AF_INET, "10.0.0.2", 90 },
+	{ "//[fd55::1]/r,retry=5", AF_INET6, "fd55::1", 5 },
+	{ "//10.0.0.2/%s,retry=0", AF_INET, "10.0.0.2", 0 },
+	{ "/r,retry=7", 0, "", 7 },
+	{ ",retry=600", 0, "", 600 },
+	{ "//10.0.0.2/r,retry=x", AF_INET, "10.0.0.2", 90 },
+	{ "//host/r", 0, "", 90 },
+	{ "//10.0.0.2/r,password=a,b", 0, "", 90 },
+	{ NULL, 0, "", 90 },
+};
+
+/* What ipconfig learns of cifsroot= before the root is parsed. */
+static void __init cifs_root_test_preparse(struct kunit *test)
+{
+	struct cifs_root_cfg *cfg = &cifs_root_test_cfg;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cifs_root_test_preparses); i++) {
+		cifs_root_preparse(cifs_root_test_preparses[i].arg, cfg);
+		KUNIT_EXPECT_EQ_MSG(test, cfg->family,
+				    cifs_root_test_preparses[i].family, "%s",
+				    cifs_root_test_preparses[i].arg);
+		KUNIT_EXPECT_STREQ(test, cfg->server,
+				   cifs_root_test_preparses[i].server);
+		KUNIT_EXPECT_EQ(test, cfg->budget,
+				cifs_root_test_preparses[i].budget);
+	}
+}
+
 static struct kunit_case cifs_root_test_cases_run[] __refdata = {
 	KUNIT_CASE_PARAM(cifs_root_test_parse, cifs_root_gen_params),
 	KUNIT_CASE(cifs_root_test_unc_limit),
@@ -511,6 +633,9 @@ static struct kunit_case cifs_root_test_cases_run[] __refdata = {
 	KUNIT_CASE(cifs_root_test_reparse),
 	KUNIT_CASE(cifs_root_test_mask),
 	KUNIT_CASE(cifs_root_test_parse_creds),
+	KUNIT_CASE(cifs_root_test_why_hides_bytes),
+	KUNIT_CASE(cifs_root_test_scrub),
+	KUNIT_CASE(cifs_root_test_preparse),
 	{}
 };
 

@@ -10,6 +10,7 @@ import functools
 import glob
 import os
 import re
+import secrets
 import shutil
 import stat
 import subprocess
@@ -226,6 +227,19 @@ def test_kernel_doc():
 	expect(paths, 'no cifsroot files in the series')
 	warnings = kernel.kernel_doc(paths)
 	expect(not warnings, '\n'.join(warnings))
+
+
+def test_kconfig_needs_smb1():
+	"""CIFS_ROOT cannot be enabled without SMB1, its default dialect."""
+	legacy = 'CONFIG_CIFS_ALLOW_INSECURE_LEGACY'
+	with_smb1 = kernel.kconfig_with([legacy + '=y'])
+	expect('CONFIG_CIFS_ROOT=y' in with_smb1,
+	       'CIFS_ROOT not enabled even with SMB1')
+	without = kernel.kconfig_with(['# %s is not set' % legacy])
+	expect(f'# {legacy} is not set' in without, 'SMB1 stayed enabled')
+	expect('CONFIG_CIFS_ROOT=y' not in without,
+	       'CIFS_ROOT=y without SMB1: every boot would fail to mount')
+	return 'CIFS_ROOT=y with SMB1, not set without'
 
 
 def test_maintainers():
@@ -511,6 +525,36 @@ def test_credentials():
 	expect('password=***' in res.console, 'no masked mount line')
 
 
+def test_no_cifsroot_env():
+	"""A kernel without CONFIG_CIFS_ROOT keeps cifsroot= (and its
+	password) out of init's environment."""
+	work = os.path.join(out_dir('check'), 'nocifsroot')
+	shutil.rmtree(work, ignore_errors=True)
+	initramfs = os.path.join(work, 'initramfs')
+	os.makedirs(os.path.join(initramfs, 'bin'))
+	shutil.copy2(guest.BUSYBOX, os.path.join(initramfs, 'bin', 'busybox'))
+	with open(os.path.join(initramfs, 'init'), 'w') as f:
+		f.write('#!/bin/busybox sh\n'
+			'/bin/busybox echo "environ: $(/bin/busybox tr \'\\0\' \' \''
+			' < /proc/1/environ)"\n'
+			'/bin/busybox poweroff -f\n')
+	os.chmod(os.path.join(initramfs, 'init'), 0o755)
+	initrd = make_cpio(initramfs, os.path.join(work, 'init.cpio'))
+	secret = 'env-' + secrets.token_hex(6)
+	image = kernel.build(name='nocifsroot')
+	res = guest.boot(image, 'console=ttyS0 panic=-1 '
+			 f'cifsroot=//10.0.2.2/root,password={secret}',
+			 os.path.join(work, 'boot.log'), timeout=120,
+			 initrd=initrd)
+	env = [line for t, line in res.lines if 'environ: ' in line]
+	expect(env, 'init printed no environment: '
+	       + guest.explain_failure(res))
+	expect('cifsroot=' not in env[0] and secret not in env[0],
+	       'cifsroot= is in init\'s environment')
+	expect('cifsroot= ignored' in res.console, 'no line about cifsroot=')
+	return env[0].strip()
+
+
 def test_signing():
 	"""The sign option works against a Samba that requires signing."""
 	share = net_rootfs(os.path.join(out_dir('check'), 'signing'))
@@ -587,25 +631,108 @@ def judge_net_boot(res, unc, secrets=()):
 
 
 def test_dhcp_root_path():
-	"""root=/dev/cifs ip=dhcp alone: share and credentials from DHCP."""
+	"""The share and user from DHCP, the password from the command line."""
 	share = net_rootfs(os.path.join(out_dir('check'), 'net-dhcp'))
 	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root,'
-				   f'password={smbd.password}')
-		res = net_boot(tnet, 'dhcp-root-path', net_append()).wait()
+		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root')
+		res = net_boot(tnet, 'dhcp-root-path', net_append(
+			f',password={smbd.password}')).wait()
 	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+
+
+# A share the null session reaches as root: a root path with no secret.
+GUEST_SHARE = dict(settings='\tmap to guest = bad user\n'
+		   '\tguest account = root\n',
+		   share_settings='\tguest ok = yes\n')
+
+
+def test_root_dev_alone():
+	"""root=/dev/cifs and a static ip= without a server, no cifsroot=:
+	ipconfig knows the root is SMB and asks DHCP for its path."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-rootdev'))
+	with net.TestNet() as tnet, tnet.smbd(share, **GUEST_SHARE):
+		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,sec=none')
+		append = ('console=ttyS0 root=/dev/cifs rw panic=-1 '
+			  'ip=10.55.0.10:::255.255.255.0::eth0:')
+		res = net_boot(tnet, 'root-dev-alone', append).wait()
+	judge_net_boot(res, f'//{net.HOST4}/root')
 
 
 def test_dhcp_override():
 	"""Options on the command line replace those of the DHCP root path."""
 	share = net_rootfs(os.path.join(out_dir('check'), 'net-override'))
 	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root,'
-				   'password=wrong-from-dhcp')
+		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,'
+				   'username=wrong-from-dhcp')
 		res = net_boot(tnet, 'dhcp-override', net_append(
+			f',username=root,password={smbd.password}')).wait()
+	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+
+
+def test_dhcp_secrets():
+	"""A password or credentials= in the DHCP root path is refused."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-secrets'))
+	secret = 'from-dhcp-' + secrets.token_hex(6)
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root,'
+				   f'password={secret}')
+		res = net_boot(tnet, 'dhcp-secrets', net_append(
 			f',password={smbd.password}')).wait()
-	judge_net_boot(res, f'//{net.HOST4}/root',
-		       [smbd.password, 'wrong-from-dhcp'])
+	want = ("cifsroot: no valid root (DHCP root path: option 'password' "
+		'is only taken from the command line)')
+	expect(want in res.console, 'no named refusal: '
+	       + guest.explain_failure(res))
+	for word in (secret, smbd.password):
+		expect(not printed_password(res.console, word),
+		       'a password was printed')
+	return 'refused, nothing printed'
+
+
+def test_static_ip():
+	"""A static ip= with the server in cifsroot= and no DHCP server on
+	the link: no DHCP, the address stays the one given."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-static'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		append = ('console=ttyS0 root=/dev/cifs rw panic=-1 '
+			  'ip=10.55.0.10::10.55.0.1:255.255.255.0::eth0:off '
+			  f'cifsroot=//{net.HOST4}/root,username=root,'
+			  f'password={smbd.password}')
+		res = net_boot(tnet, 'static-ip', append).wait()
+	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+	expect('ipaddr=10.55.0.10,' in res.console,
+	       'IP-Config did not complete with 10.55.0.10')
+	expect('DHCP' not in res.console, 'DHCP was tried')
+
+
+def test_dhcp_budget():
+	"""ip=dhcp with no DHCP server and retry=0: one DHCP round, then the
+	named panic, instead of retrying for ever."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-nodhcp'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		res = net_boot(tnet, 'dhcp-budget', net_append(
+			f'//{net.HOST4}/root,username=root,'
+			f'password={smbd.password},retry=0')).wait()
+	want = (f'cifsroot: cannot mount root: server {net.HOST4}, share root: '
+		'error -101 (no route to server)')
+	expect(want in res.console, 'no named panic: '
+	       + guest.explain_failure(res))
+	taken = [t for t, line in res.lines if want in line][0]
+	return f'panicked {taken - res.lines[0][0]:.0f} s after the first line'
+
+
+def test_ipv6_only():
+	"""An IPv6 server with IPv4 configuration off: the device comes up
+	without IPv4 and the root mounts over IPv6."""
+	share = net_rootfs(os.path.join(out_dir('check'), 'net-ipv6only'))
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
+		tnet.start_dnsmasq()
+		append = ('console=ttyS0 root=/dev/cifs rw panic=-1 '
+			  'ip=:::::eth0:off '
+			  f'cifsroot=//[{net.HOST6}]/root,username=root,'
+			  f'password={smbd.password}')
+		res = net_boot(tnet, 'ipv6-only', append).wait()
+	judge_net_boot(res, f'//{net.HOST6}/root', [smbd.password])
+	expect('DHCP' not in res.console, 'DHCP was tried')
 
 
 def test_dhcp_server():
@@ -776,6 +903,8 @@ TESTS = [
 	('series: no new sparse or W=1 warnings', test_new_warnings),
 	('series: kernel-doc is clean on our files', test_kernel_doc),
 	('series: get_maintainer.pl names our entry', test_maintainers),
+	('series: Kconfig keeps CIFS_ROOT off without SMB1',
+	 test_kconfig_needs_smb1),
 	('kunit.py: the suite passes over our .kunitconfig', test_kunit_tool),
 	('docs: htmldocs builds our page, linked from the cifs index',
 	 test_htmldocs),
@@ -798,7 +927,18 @@ TESTS = [
 	('owner: 0600 keeps uid 65534 out of root files, not its own',
 	 test_permissions),
 ] + fsprobe.TESTS + [
-	('net: root path and credentials from DHCP', test_dhcp_root_path),
+	('net: root path and user from DHCP, password from the command line',
+	 test_dhcp_root_path),
+	('net: a password in the DHCP root path is refused, not printed',
+	 test_dhcp_secrets),
+	('net: root=/dev/cifs alone with a static ip=: root path from DHCP',
+	 test_root_dev_alone),
+	('net: static ip= and no DHCP server: mounted without DHCP',
+	 test_static_ip),
+	('net: ip=dhcp, no DHCP server, retry=0: the named panic',
+	 test_dhcp_budget),
+	('net: IPv6 server with ip=:::::eth0:off: no IPv4 needed',
+	 test_ipv6_only),
 	('net: command-line options replace DHCP ones', test_dhcp_override),
 	('net: server from DHCP, share from the command line', test_dhcp_server),
 	('net: two guests mount their own %s directory', test_per_client),
@@ -807,6 +947,8 @@ TESTS = [
 	('security: credentials from the initramfs, password never shown',
 	 test_credentials),
 	('security: sign against a Samba that requires signing', test_signing),
+	('security: without CONFIG_CIFS_ROOT, cifsroot= stays out of init\'s '
+	 'environment', test_no_cifsroot_env),
 	('panic: a wrong share ends in the named panic', test_wrong_share),
 	('panic: a wrong password ends in the named panic', test_wrong_password),
 	('kunit: the parser suite passes under KASAN and UBSAN',

@@ -58,11 +58,20 @@ def need_tools():
 	return clang
 
 
+def client_parameters():
+	"""The client's fs_context.c, whose option table the parser checks."""
+	import cifsroot_kernel as kernel
+	tree = kernel.fetch()
+	return os.path.join(tree, kernel.client_dir(tree), 'fs_context.c')
+
+
 def build(build_dir):
 	"""Build the target and write the seeds; returns the target's path."""
+	params = client_parameters()
 	for goal in ('all', 'seeds'):
 		res = subprocess.run(['make', '-s', '-C', FUZZ, f'O={build_dir}',
-				      goal], stdout=subprocess.PIPE,
+				      f'FS_CONTEXT={params}', goal],
+				     stdout=subprocess.PIPE,
 				     stderr=subprocess.STDOUT, text=True)
 		if res.returncode:
 			raise FuzzError(f'make {goal} failed:\n{res.stdout.strip()}')

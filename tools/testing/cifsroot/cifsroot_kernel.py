@@ -443,17 +443,29 @@ def configure(tree, out, fragments=('cifsroot.config',), basedir=None):
 
 
 def config_missing(out, frags):
+	"""Lines of the fragments the .config does not have.
+
+	A later fragment's line for a symbol replaces an earlier one's; "# X
+	is not set" holds when X is not set, whether or not the line is there.
+	"""
 	with open(os.path.join(out, '.config')) as f:
 		have = set(line.strip() for line in f)
-	missing = []
+	wanted = {}
 	for frag in frags:
 		with open(frag) as f:
 			for line in f:
 				line = line.strip()
-				if not line or line.startswith('#'):
-					continue
-				if line not in have:
-					missing.append(line)
+				m = re.match(r'(?:# )?(CONFIG_\w+)(?:=| is not set$)',
+					     line)
+				if m:
+					wanted[m.group(1)] = line
+	missing = []
+	for sym, line in wanted.items():
+		if line.endswith(' is not set'):
+			if any(h.startswith(sym + '=') for h in have):
+				missing.append(line)
+		elif line not in have:
+			missing.append(line)
 	return missing
 
 
@@ -461,6 +473,7 @@ def config_missing(out, frags):
 KERNELS = {
 	'ours': ('cifsroot.config',),
 	'sanitizers': ('cifsroot.config', 'sanitizers.config'),
+	'nocifsroot': ('cifsroot.config', 'nocifsroot.config'),
 }
 
 
@@ -527,6 +540,30 @@ def build_each_commit():
 		with open(os.path.join(out, '.config'), 'w') as f:
 			f.write(config)
 	return failures
+
+
+@step('kconfig')
+def kconfig_with(extra):
+	"""The test kernel's configuration with `extra` lines merged last.
+
+	Made at the series head in its own build directory; returns the
+	resulting .config as a set of lines.
+	"""
+	tree = tree_dir()
+	checkout(tree, apply())
+	out = build_dir('kconfig')
+	os.makedirs(out, exist_ok=True)
+	frag = os.path.join(out, 'extra.config')
+	with open(frag, 'w') as f:
+		f.write(''.join(line + '\n' for line in extra))
+	kmake(tree, out, 'tinyconfig', capture=True)
+	run([os.path.join(tree, 'scripts', 'kconfig', 'merge_config.sh'),
+	     '-m', '-O', out, os.path.join(out, '.config'),
+	     os.path.join(CONFIG_DIR, 'cifsroot.config'), frag],
+	    cwd=tree, env=dict(os.environ, ARCH='x86_64'), capture=True)
+	kmake(tree, out, 'olddefconfig', capture=True)
+	with open(os.path.join(out, '.config')) as f:
+		return set(line.strip() for line in f)
 
 
 def warnings_of(tree, out, objects):

@@ -245,6 +245,44 @@ static void check_opts_keys(const char *opts)
 	}
 }
 
+/*
+ * The client splits options as smb3_fs_context_parse_monolithic() does:
+ * at commas, a doubled comma joining the next text to the item, stopping
+ * at an empty item. It must see exactly our items, each with its doubled
+ * commas made single.
+ */
+static void check_client_split(const char *opts)
+{
+	const char *end = opts + strlen(opts), *o;
+	char *buf = strdup(opts), *options = buf, *key, *want;
+	size_t len, n = 0, i;
+
+	for (o = opts; (o = cifs_root_next_item(o, end, &len)); o += len) {
+		key = strsep(&options, ",");
+		CHECK(key && *key, "client stops before item %zu of '%s'", n,
+		      opts);
+		while (options && options[0] == ',') {
+			/* strcpy(key + strlen(key), options), without overlap */
+			memmove(key + strlen(key), options, strlen(options) + 1);
+			options = strchr(options, ',');
+			if (options)
+				*options++ = 0;
+		}
+		want = strndup(o, len);
+		for (i = 0; want[i]; i++)
+			if (want[i] == ',' && want[i + 1] == ',')
+				memmove(want + i + 1, want + i + 2,
+					strlen(want + i + 2) + 1);
+		CHECK(!strcmp(key, want), "client reads '%s' for '%s' in '%s'",
+		      key, want, opts);
+		free(want);
+		n++;
+	}
+	CHECK(!options || !strsep(&options, ","),
+	      "client reads more than %zu items in '%s'", n, opts);
+	free(buf);
+}
+
 static void check_error(int ret, const struct cifs_root_cfg *cfg)
 {
 	CHECK(ret == -EINVAL, "error %d", ret);
@@ -292,7 +330,8 @@ static void check_success(const struct cifs_root_cfg *cfg)
 	CHECK(valid_share(cfg->share), "share '%s'", cfg->share);
 	CHECK(cfg->opts[0] && cfg->opts[0] != ',' &&
 	      cfg->opts[strlen(cfg->opts) - 1] != ',' &&
-	      !strstr(cfg->opts, ",,"), "empty item in '%s'", cfg->opts);
+	      !strstr(cfg->opts, ",,,"), "empty item in '%s'", cfg->opts);
+	check_client_split(cfg->opts);
 	check_opts_keys(cfg->opts);
 	check_mask(cfg->opts);
 }

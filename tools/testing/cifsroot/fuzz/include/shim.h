@@ -181,6 +181,14 @@ static inline char _tolower(const char c)
 }
 
 /* lib/string.c */
+/* lib/string_helpers.c */
+static inline char *skip_spaces(const char *str)
+{
+	while (isspace(*str))
+		++str;
+	return (char *)str;
+}
+
 static inline ssize_t strscpy(char *dest, const char *src, size_t count)
 {
 	size_t res = 0;
@@ -675,6 +683,7 @@ static dev_t ROOT_DEV __maybe_unused;
 static char root_server_path[256] __maybe_unused;
 static __be32 ic_myaddr __maybe_unused = 0xffffffff;
 static __be32 root_server_addr __maybe_unused = 0xffffffff;
+static char *saved_command_line __maybe_unused;
 
 /* include/linux/root_dev.h, as the series patches it */
 int cifs_root_data(char **dev, char **opts);

@@ -308,6 +308,16 @@ def test_boot_root():
 	expect(not shown, f'the password was printed: {shown[:1]}')
 
 
+def test_cmdline_password():
+	"""A password given in cifsroot= shows as *** in /proc/cmdline."""
+	boot = main_boot()
+	cmdline = boot.need('cmdline')
+	expect('cifsroot=' in cmdline, 'no cifsroot= in /proc/cmdline')
+	expect(boot.password not in cmdline, 'the password is in /proc/cmdline')
+	expect('password=***' in cmdline, 'no password=*** in /proc/cmdline')
+	return 'password=*** in /proc/cmdline'
+
+
 def sha256(path):
 	import hashlib
 	h = hashlib.sha256()
@@ -914,6 +924,8 @@ TESTS = [
 	 test_doc_messages),
 	('boot: cifs on / and /sbin/init from the share', test_boot_root),
 	('boot: a file written by the guest is on the share', test_write),
+	('security: a password in cifsroot= is *** in /proc/cmdline',
+	 test_cmdline_password),
 	('kunit: the cifsroot= parser suite passes', test_kunit),
 	('posix: guest chown 1000:1000 holds on the server', test_owner_from_guest),
 	('posix: server owner 1234:5678 shows in the guest', test_owner_from_server),

@@ -9,6 +9,7 @@ d=/check
 mkdir -p $d
 
 echo "root: $(grep ' / ' /proc/mounts)"
+echo "cmdline: $(cat /proc/cmdline)"
 
 dd if=/dev/urandom of=$d/written.bin bs=1024 count=512 2>/dev/null
 echo "written: $(sha256sum $d/written.bin | cut -d' ' -f1)"

@@ -283,6 +283,44 @@ static void check_client_split(const char *opts)
 	free(buf);
 }
 
+/*
+ * /proc/cmdline: with the argument between other parameters, scrubbing
+ * leaves those alone and every password value of it "*", "**" or "***".
+ */
+static void check_scrub(const char *arg)
+{
+	static const char head[] = "root=/dev/cifs cifsroot=", tail[] = " quiet";
+	size_t n = strlen(arg), len, i;
+	char key[CIFS_ROOT_KEY_MAX + 1];
+	const char *o, *end, *eq;
+	char *buf;
+
+	for (i = 0; i < n; i++)		/* the kernel's isspace(): 0xa0 too */
+		if (isspace(arg[i]) || arg[i] == '"')
+			return;	/* split and quoted as the kernel does: not here */
+	buf = malloc(sizeof(head) + n + sizeof(tail));
+	CHECK(buf, "out of memory");
+	sprintf(buf, "%s%s%s", head, arg, tail);
+	cifs_root_scrub(buf);
+	n = strlen(buf);
+	CHECK(!strncmp(buf, head, sizeof(head) - 1) && n >= sizeof(head) +
+	      sizeof(tail) - 2 && !strcmp(buf + n - strlen(tail), tail),
+	      "scrub changed other parameters: '%s'", buf);
+	end = buf + n - strlen(tail);
+	for (o = buf + sizeof(head) - 1;
+	     (o = cifs_root_next_item(o, end, &len)); o += len) {
+		eq = memchr(o, '=', len);
+		cifs_root_option_key(o, len, key);
+		if (!eq || !cifs_root_secret(key))
+			continue;
+		CHECK(o + len - eq - 1 <= 3, "scrubbed value over 3 bytes: '%s'",
+		      buf);
+		for (i = 1; eq + i < o + len; i++)
+			CHECK(eq[i] == '*', "password shown: '%s'", buf);
+	}
+	free(buf);
+}
+
 static void check_error(int ret, const struct cifs_root_cfg *cfg)
 {
 	CHECK(ret == -EINVAL, "error %d", ret);
@@ -610,6 +648,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	      !strcmp(again.opts, cfg.opts) && again.budget == cfg.budget,
 	      "second parse differs");
 
+	if (f[0])
+		check_scrub(f[0]);
 	check_values_unseen(&src, ret, &cfg);
 	if (!ret) {
 		check_fixed_point(&cfg);

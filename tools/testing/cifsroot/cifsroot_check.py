@@ -197,6 +197,8 @@ def test_checkpatch():
 	patches = [p for p in kernel.series()
 		   if not os.path.basename(p).startswith('0000-')]
 	expect(len(patches) >= 3, f'only {len(patches)} patches')
+	# checkpatch looks __setup names up in the tree's kernel-parameters.txt
+	kernel.checkout(kernel.tree_dir(), 'series')
 	bad = []
 	for patch in patches:
 		ok, out = kernel.checkpatch(patch)

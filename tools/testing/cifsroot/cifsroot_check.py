@@ -652,22 +652,24 @@ def test_dhcp_root_path():
 	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
 
 
-# A share the null session reaches as root: a root path with no secret.
-GUEST_SHARE = dict(settings='\tmap to guest = bad user\n'
-		   '\tguest account = root\n',
-		   share_settings='\tguest ok = yes\n')
-
-
 def test_root_dev_alone():
-	"""root=/dev/cifs and a static ip= without a server, no cifsroot=:
-	ipconfig knows the root is SMB and asks DHCP for its path."""
+	"""root=/dev/cifs without cifsroot= is an SMB root to ipconfig: with
+	no DHCP server it retries within the SMB root's budget."""
 	share = net_rootfs(os.path.join(out_dir('check'), 'net-rootdev'))
-	with net.TestNet() as tnet, tnet.smbd(share, **GUEST_SHARE):
-		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,sec=none')
-		append = ('console=ttyS0 root=/dev/cifs rw panic=-1 '
-			  'ip=10.55.0.10:::255.255.255.0::eth0:')
-		res = net_boot(tnet, 'root-dev-alone', append).wait()
-	judge_net_boot(res, f'//{net.HOST4}/root')
+	retrying = 'IP-Config: Retrying (SMB root)'
+	gave_up = 'IP-Config: Reopening network devices'
+	with net.TestNet() as tnet, tnet.smbd(share):
+		boot = net_boot(tnet, 'root-dev-alone', net_append())
+		deadline = time.monotonic() + 200
+		while boot.running() and time.monotonic() < deadline and \
+		      retrying not in boot.console() and \
+		      gave_up not in boot.console():
+			time.sleep(1)
+		boot.kill()
+		res = boot.wait()
+	expect(retrying in res.console, 'not retried as an SMB root: '
+	       + guest.explain_failure(res))
+	return 'the first DHCP round failed, retried as an SMB root'
 
 
 def test_dhcp_override():
@@ -945,8 +947,8 @@ TESTS = [
 	 test_dhcp_root_path),
 	('net: a password in the DHCP root path is refused, not printed',
 	 test_dhcp_secrets),
-	('net: root=/dev/cifs alone with a static ip=: root path from DHCP',
-	 test_root_dev_alone),
+	('net: root=/dev/cifs alone is an SMB root to ipconfig: DHCP retried '
+	 'within its budget', test_root_dev_alone),
 	('net: static ip= and no DHCP server: mounted without DHCP',
 	 test_static_ip),
 	('net: ip=dhcp, no DHCP server, retry=0: the named panic',

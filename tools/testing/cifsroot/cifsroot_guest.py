@@ -217,7 +217,7 @@ class Smbd:
 	entering the context does not start it: call start() when the test
 	wants the server up; leaving the context stops it in either case.
 	`settings` are more [global] lines, such as "server signing =
-	mandatory"; `share_settings` more lines for the share.
+	mandatory".
 	"""
 
 	START_TIMEOUT = 30
@@ -226,9 +226,8 @@ class Smbd:
 
 	def __init__(self, share_dir, user='root', password=None, netns=None,
 		     interfaces=('127.0.0.1',), port=None, start=True,
-		     settings='', share_settings=''):
+		     settings=''):
 		self.settings = settings
-		self.share_settings = share_settings
 		self.share_dir = os.path.abspath(share_dir)
 		self.user = user
 		self.password = password or secrets.token_hex(12)
@@ -286,7 +285,7 @@ class Smbd:
 	short preserve case = yes
 	mangled names = no
 	map archive = no
-{self.share_settings}'''
+'''
 
 	def __enter__(self):
 		if not self.start_on_enter:

@@ -8,6 +8,7 @@
 
 import functools
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -511,21 +512,57 @@ def test_credentials():
 	expect('password=***' in res.console, 'no masked mount line')
 
 
+SIGN_RUN = """grep ' / ' /proc/mounts | sed 's/^/root: /'
+dd if=/dev/urandom of=/sign-data bs=64k count=64 2>/dev/null
+sync
+echo 3 > /proc/sys/vm/drop_caches
+echo "sum: $(sha256sum /sign-data | cut -d' ' -f1)"
+echo "listed: $(ls -lR /bin /sbin /etc | wc -l)"
+echo "debugdata: $(grep 'Dialect' /proc/fs/cifs/DebugData | tr -s ' ')"
+"""
+
+
+def signing_complaints(console):
+	"""The kernel lines saying a signed response did not verify."""
+	return [line for line in console.splitlines()
+		if 'signature verification' in line]
+
+
 def test_signing():
-	"""The sign option works against a Samba that requires signing."""
+	"""The sign option works against a Samba that requires signing.
+
+	The guest reads back a 4 MiB file it wrote, after dropping its page
+	cache, and lists directories: read responses come through the async
+	read path and the listings through transact2, and every one of them
+	must verify. The client must say it signs, and no response may fail
+	verification.
+	"""
 	share = net_rootfs(os.path.join(out_dir('check'), 'signing'))
+	with open(os.path.join(share, 'etc', 'cifsroot', 'run'), 'w') as f:
+		f.write(SIGN_RUN)
 	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
 			as smbd:
 		res = guest.boot(kernel_image(), guest.cmdline(smbd, options='sign'),
 				 os.path.join(out_dir('check'), 'signing.log'),
 				 timeout=180)
 	output, status = guest.command_output(res.console)
-	root = guest_values(output).get('root', '')
+	values = guest_values(output)
+	root = values.get('root', '')
 	expect(root.startswith('//10.0.2.2/root / cifs ') and status == 0,
 	       'not mounted: ' + guest.explain_failure(res))
 	expect(',sign' in res.console, 'sign was not asked for')
-	complaints = res.console.count('signature verification returned error')
-	return f'mounted and ran init; {complaints} signature complaints logged'
+	expect(values.get('debugdata', '').endswith(' signed'),
+	       'the client does not sign: DebugData has "'
+	       + values.get('debugdata', '') + '"')
+	with open(os.path.join(share, 'sign-data'), 'rb') as f:
+		want = hashlib.sha256(f.read()).hexdigest()
+	expect(values.get('sum') == want,
+	       f'read back {values.get("sum")}, the server has {want}')
+	complaints = signing_complaints(res.console)
+	expect(not complaints, f'{len(complaints)} responses failed signature '
+	       'verification, the first: ' + (complaints or [''])[0])
+	return (f'signed mount ran init, read back 4 MiB and listed '
+		f'{values.get("listed")} entries; 0 signature complaints')
 
 
 def test_wrong_share():

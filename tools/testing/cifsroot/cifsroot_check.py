@@ -12,9 +12,11 @@ import hashlib
 import os
 import re
 import shutil
+import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -518,6 +520,13 @@ sync
 echo 3 > /proc/sys/vm/drop_caches
 echo "sum: $(sha256sum /sign-data | cut -d' ' -f1)"
 echo "listed: $(ls -lR /bin /sbin /etc | wc -l)"
+exec 3>/sign-oplock
+echo one >&3
+exec 4>>/sign-oplock
+echo two >&4
+exec 3>&- 4>&-
+echo "oplock: $(cat /sign-oplock | tr '\\n' ' ')"
+echo "breaks: $(grep -o 'Oplocks breaks: [0-9]*' /proc/fs/cifs/Stats)"
 echo "debugdata: $(grep 'Dialect' /proc/fs/cifs/DebugData | tr -s ' ')"
 """
 
@@ -532,9 +541,10 @@ def test_signing():
 	"""The sign option works against a Samba that requires signing.
 
 	The guest reads back a 4 MiB file it wrote, after dropping its page
-	cache, and lists directories: read responses come through the async
-	read path and the listings through transact2, and every one of them
-	must verify. The client must say it signs, and no response may fail
+	cache, lists directories and opens one file twice: read responses
+	come through the async read path, the listings through transact2,
+	and the second open breaks the oplock of the first, whose release
+	has no response. Every response must verify. The client must say it signs, and no response may fail
 	verification.
 	"""
 	share = net_rootfs(os.path.join(out_dir('check'), 'signing'))
@@ -558,11 +568,153 @@ def test_signing():
 		want = hashlib.sha256(f.read()).hexdigest()
 	expect(values.get('sum') == want,
 	       f'read back {values.get("sum")}, the server has {want}')
+	expect(values.get('oplock') == 'one two',
+	       'two opens of one file read "' + values.get('oplock', '') + '"')
 	complaints = signing_complaints(res.console)
 	expect(not complaints, f'{len(complaints)} responses failed signature '
 	       'verification, the first: ' + (complaints or [''])[0])
-	return (f'signed mount ran init, read back 4 MiB and listed '
-		f'{values.get("listed")} entries; 0 signature complaints')
+	return (f'signed mount ran init, read back 4 MiB, listed '
+		f'{values.get("listed")} entries, {values.get("breaks")}; '
+		'0 signature complaints')
+
+
+TAMPER_MARKER = b'TAMPERME'
+SMB_COM_READ_ANDX = 0x2e
+
+
+def tamper_read_response(payload, marker=TAMPER_MARKER):
+	"""`payload` (one SMB1 PDU) with the first `marker` in the data of a
+	READ_ANDX response changed by one bit, or None if it has none."""
+	if payload[:4] != b'\xffSMB' or payload[4] != SMB_COM_READ_ANDX:
+		return None
+	at = payload.find(marker, 32)
+	if at < 0:
+		return None
+	out = bytearray(payload)
+	out[at] ^= 0x01
+	return bytes(out)
+
+
+class TamperProxy:
+	"""A TCP relay on a free loopback port in front of `port` that
+	changes one bit of the first READ_ANDX response holding the marker:
+	the server signed it, so the client must reject it."""
+
+	def __init__(self, port):
+		self.target = port
+		self.listener = socket.create_server(('127.0.0.1', 0))
+		self.port = self.listener.getsockname()[1]
+		self.tampered = 0
+		self.lock = threading.Lock()
+		self.threads = []
+		self.socks = []
+
+	def __enter__(self):
+		t = threading.Thread(target=self.accept, daemon=True)
+		t.start()
+		self.threads.append(t)
+		return self
+
+	def __exit__(self, *exc):
+		self.listener.close()
+		for sock in self.socks:
+			try:
+				sock.close()
+			except OSError:
+				pass
+
+	def accept(self):
+		while True:
+			try:
+				client, _ = self.listener.accept()
+			except OSError:
+				return
+			server = socket.create_connection(('127.0.0.1', self.target))
+			self.socks += [client, server]
+			for args in ((client, server, False), (server, client, True)):
+				t = threading.Thread(target=self.pump, args=args,
+						     daemon=True)
+				t.start()
+				self.threads.append(t)
+
+	@staticmethod
+	def read_exact(sock, n):
+		data = b''
+		while len(data) < n:
+			chunk = sock.recv(n - len(data))
+			if not chunk:
+				raise EOFError
+			data += chunk
+		return data
+
+	def pump(self, src, dst, responses):
+		try:
+			while True:
+				if not responses:
+					data = src.recv(65536)
+					if not data:
+						break
+					dst.sendall(data)
+					continue
+				head = self.read_exact(src, 4)
+				size = int.from_bytes(head[1:], 'big')
+				payload = self.read_exact(src, size)
+				with self.lock:
+					changed = None if self.tampered else \
+						tamper_read_response(payload)
+					if changed:
+						self.tampered += 1
+						payload = changed
+				dst.sendall(head + payload)
+		except (OSError, EOFError):
+			pass
+		for sock in (src, dst):
+			try:
+				sock.shutdown(socket.SHUT_RDWR)
+			except OSError:
+				pass
+
+
+TAMPER_RUN = """grep ' / ' /proc/mounts | sed 's/^/root: /'
+echo "sum: $(sha256sum /tamper-data | cut -d' ' -f1)"
+"""
+
+
+def test_signing_tampered():
+	"""A signed read response changed on the wire is rejected.
+
+	A relay between the guest and a Samba that requires signing flips
+	one bit in the data of the first read response carrying a marker
+	file. The client must reject that response (and read the page again)
+	rather than hand the changed data to the reader.
+	"""
+	share = net_rootfs(os.path.join(out_dir('check'), 'signing-tampered'))
+	with open(os.path.join(share, 'etc', 'cifsroot', 'run'), 'w') as f:
+		f.write(TAMPER_RUN)
+	data = TAMPER_MARKER * (256 * 1024 // len(TAMPER_MARKER))
+	with open(os.path.join(share, 'tamper-data'), 'wb') as f:
+		f.write(data)
+	want = hashlib.sha256(data).hexdigest()
+	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
+			as smbd, TamperProxy(smbd.port) as proxy:
+		source = (f'//{guest.HOST_ADDR}/{smbd.share},port={proxy.port},'
+			  f'username={smbd.user},password={smbd.password},sign')
+		res = guest.boot(kernel_image(), guest.cmdline_for(source),
+				 os.path.join(out_dir('check'),
+					      'signing-tampered.log'),
+				 timeout=180)
+	output, status = guest.command_output(res.console)
+	values = guest_values(output)
+	expect(values.get('root', '').startswith('//10.0.2.2/root / cifs ')
+	       and status == 0, 'not mounted: ' + guest.explain_failure(res))
+	expect(proxy.tampered == 1, f'{proxy.tampered} responses changed')
+	expect(values.get('sum') == want,
+	       f'the guest read changed data: {values.get("sum")}, want {want}')
+	rejected = [line for line in signing_complaints(res.console)
+		    if 'rejected' in line]
+	expect(rejected, 'no rejection was logged')
+	return (f'1 changed read response rejected ({rejected[0].strip()}); '
+		'the file read back intact')
 
 
 def test_wrong_share():
@@ -844,6 +996,8 @@ TESTS = [
 	('security: credentials from the initramfs, password never shown',
 	 test_credentials),
 	('security: sign against a Samba that requires signing', test_signing),
+	('security: sign rejects a changed read response',
+	 test_signing_tampered),
 	('panic: a wrong share ends in the named panic', test_wrong_share),
 	('panic: a wrong password ends in the named panic', test_wrong_password),
 	('kunit: the parser suite passes under KASAN and UBSAN',

@@ -519,6 +519,7 @@ dd if=/dev/urandom of=/sign-data bs=64k count=64 2>/dev/null
 sync
 echo 3 > /proc/sys/vm/drop_caches
 echo "sum: $(sha256sum /sign-data | cut -d' ' -f1)"
+echo "debugdata: $(grep 'Dialect' /proc/fs/cifs/DebugData | tr -s ' ')"
 echo "listed: $(ls -lR /bin /sbin /etc | wc -l)"
 exec 3>/sign-oplock
 echo one >&3
@@ -526,8 +527,11 @@ exec 4>>/sign-oplock
 echo two >&4
 exec 3>&- 4>&-
 echo "oplock: $(cat /sign-oplock | tr '\\n' ' ')"
+read -r src opts < /etc/cifsroot/signlock
+mkdir -p /mnt
+fsprobe mount "$src" /mnt/lk "$opts" >/dev/null && fsprobe flock /mnt/lk/sign-lock
+umount /mnt/lk 2>/dev/null
 echo "breaks: $(grep -o 'Oplocks breaks: [0-9]*' /proc/fs/cifs/Stats)"
-echo "debugdata: $(grep 'Dialect' /proc/fs/cifs/DebugData | tr -s ' ')"
 """
 
 
@@ -541,17 +545,27 @@ def test_signing():
 	"""The sign option works against a Samba that requires signing.
 
 	The guest reads back a 4 MiB file it wrote, after dropping its page
-	cache, lists directories and opens one file twice: read responses
-	come through the async read path, the listings through transact2,
-	and the second open breaks the oplock of the first, whose release
-	has no response. Every response must verify. The client must say it signs, and no response may fail
+	cache, lists directories, opens one file twice and takes locks on a
+	second mount with forcemandatorylock: read responses come through
+	the async read path, the listings through transact2, the second
+	open breaks the oplock of the first, whose release has no response,
+	and the locks go through LOCKING_ANDX rather than the POSIX locks of
+	the UNIX extensions. Every response must verify. The client must say it signs, and no response may fail
 	verification.
 	"""
 	share = net_rootfs(os.path.join(out_dir('check'), 'signing'))
 	with open(os.path.join(share, 'etc', 'cifsroot', 'run'), 'w') as f:
 		f.write(SIGN_RUN)
+	shutil.copyfile(fsprobe.build(), os.path.join(share, 'bin', 'fsprobe'))
+	os.chmod(os.path.join(share, 'bin', 'fsprobe'), 0o755)
 	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
 			as smbd:
+		lock = os.path.join(share, 'etc', 'cifsroot', 'signlock')
+		fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+		with os.fdopen(fd, 'w') as f:
+			f.write(f'//{guest.HOST_ADDR}/{smbd.share} port={smbd.port},'
+				f'username={smbd.user},password={smbd.password},'
+				'vers=1.0,sign,forcemandatorylock,nosharesock\n')
 		res = guest.boot(kernel_image(), guest.cmdline(smbd, options='sign'),
 				 os.path.join(out_dir('check'), 'signing.log'),
 				 timeout=180)
@@ -568,13 +582,16 @@ def test_signing():
 		want = hashlib.sha256(f.read()).hexdigest()
 	expect(values.get('sum') == want,
 	       f'read back {values.get("sum")}, the server has {want}')
+	expect(values.get('flock'), 'the lock probe on the second mount '
+	       'did not run')
 	expect(values.get('oplock') == 'one two',
 	       'two opens of one file read "' + values.get('oplock', '') + '"')
 	complaints = signing_complaints(res.console)
 	expect(not complaints, f'{len(complaints)} responses failed signature '
 	       'verification, the first: ' + (complaints or [''])[0])
 	return (f'signed mount ran init, read back 4 MiB, listed '
-		f'{values.get("listed")} entries, {values.get("breaks")}; '
+		f'{values.get("listed")} entries, {values.get("breaks")}, '
+		f'locks with forcemandatorylock: {values.get("flock")}; '
 		'0 signature complaints')
 
 

@@ -8,13 +8,16 @@
 
 import functools
 import glob
+import hashlib
 import os
 import re
 import secrets
 import shutil
+import socket
 import stat
 import subprocess
 import sys
+import threading
 import time
 import traceback
 
@@ -569,21 +572,224 @@ def test_no_cifsroot_env():
 	return env[0].strip()
 
 
+SIGN_RUN = """grep ' / ' /proc/mounts | sed 's/^/root: /'
+dd if=/dev/urandom of=/sign-data bs=64k count=64 2>/dev/null
+sync
+echo 3 > /proc/sys/vm/drop_caches
+echo "sum: $(sha256sum /sign-data | cut -d' ' -f1)"
+echo "debugdata: $(grep 'Dialect' /proc/fs/cifs/DebugData | tr -s ' ')"
+echo "listed: $(ls -lR /bin /sbin /etc | wc -l)"
+exec 3>/sign-oplock
+echo one >&3
+exec 4>>/sign-oplock
+echo two >&4
+exec 3>&- 4>&-
+echo "oplock: $(cat /sign-oplock | tr '\\n' ' ')"
+read -r src opts < /etc/cifsroot/signlock
+mkdir -p /mnt
+fsprobe mount "$src" /mnt/lk "$opts" >/dev/null && fsprobe flock /mnt/lk/sign-lock
+umount /mnt/lk 2>/dev/null
+echo "breaks: $(grep -o 'Oplocks breaks: [0-9]*' /proc/fs/cifs/Stats)"
+"""
+
+
+def signing_complaints(console):
+	"""The kernel lines saying a signed response did not verify."""
+	return [line for line in console.splitlines()
+		if 'signature verification' in line]
+
+
 def test_signing():
-	"""The sign option works against a Samba that requires signing."""
+	"""The sign option works against a Samba that requires signing.
+
+	The guest reads back a 4 MiB file it wrote, after dropping its page
+	cache, lists directories, opens one file twice and takes locks on a
+	second mount with forcemandatorylock: read responses come through
+	the async read path, the listings through transact2, the second
+	open breaks the oplock of the first, whose release has no response,
+	and the locks go through LOCKING_ANDX rather than the POSIX locks of
+	the UNIX extensions. Every response must verify. The client must say it signs, and no response may fail
+	verification.
+	"""
 	share = net_rootfs(os.path.join(out_dir('check'), 'signing'))
+	with open(os.path.join(share, 'etc', 'cifsroot', 'run'), 'w') as f:
+		f.write(SIGN_RUN)
+	shutil.copyfile(fsprobe.build(), os.path.join(share, 'bin', 'fsprobe'))
+	os.chmod(os.path.join(share, 'bin', 'fsprobe'), 0o755)
 	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
 			as smbd:
+		lock = os.path.join(share, 'etc', 'cifsroot', 'signlock')
+		fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+		with os.fdopen(fd, 'w') as f:
+			f.write(f'//{guest.HOST_ADDR}/{smbd.share} port={smbd.port},'
+				f'username={smbd.user},password={smbd.password},'
+				'vers=1.0,sign,forcemandatorylock,nosharesock\n')
 		res = guest.boot(kernel_image(), guest.cmdline(smbd, options='sign'),
 				 os.path.join(out_dir('check'), 'signing.log'),
 				 timeout=180)
 	output, status = guest.command_output(res.console)
-	root = guest_values(output).get('root', '')
+	values = guest_values(output)
+	root = values.get('root', '')
 	expect(root.startswith('//10.0.2.2/root / cifs ') and status == 0,
 	       'not mounted: ' + guest.explain_failure(res))
 	expect(',sign' in res.console, 'sign was not asked for')
-	complaints = res.console.count('signature verification returned error')
-	return f'mounted and ran init; {complaints} signature complaints logged'
+	expect(values.get('debugdata', '').endswith(' signed'),
+	       'the client does not sign: DebugData has "'
+	       + values.get('debugdata', '') + '"')
+	with open(os.path.join(share, 'sign-data'), 'rb') as f:
+		want = hashlib.sha256(f.read()).hexdigest()
+	expect(values.get('sum') == want,
+	       f'read back {values.get("sum")}, the server has {want}')
+	expect(values.get('flock'), 'the lock probe on the second mount '
+	       'did not run')
+	expect(values.get('oplock') == 'one two',
+	       'two opens of one file read "' + values.get('oplock', '') + '"')
+	complaints = signing_complaints(res.console)
+	expect(not complaints, f'{len(complaints)} responses failed signature '
+	       'verification, the first: ' + (complaints or [''])[0])
+	return (f'signed mount ran init, read back 4 MiB, listed '
+		f'{values.get("listed")} entries, {values.get("breaks")}, '
+		f'locks with forcemandatorylock: {values.get("flock")}; '
+		'0 signature complaints')
+
+
+TAMPER_MARKER = b'TAMPERME'
+SMB_COM_READ_ANDX = 0x2e
+
+
+def tamper_read_response(payload, marker=TAMPER_MARKER):
+	"""`payload` (one SMB1 PDU) with the first `marker` in the data of a
+	READ_ANDX response changed by one bit, or None if it has none."""
+	if payload[:4] != b'\xffSMB' or payload[4] != SMB_COM_READ_ANDX:
+		return None
+	at = payload.find(marker, 32)
+	if at < 0:
+		return None
+	out = bytearray(payload)
+	out[at] ^= 0x01
+	return bytes(out)
+
+
+class TamperProxy:
+	"""A TCP relay on a free loopback port in front of `port` that
+	changes one bit of the first READ_ANDX response holding the marker:
+	the server signed it, so the client must reject it."""
+
+	def __init__(self, port):
+		self.target = port
+		self.listener = socket.create_server(('127.0.0.1', 0))
+		self.port = self.listener.getsockname()[1]
+		self.tampered = 0
+		self.lock = threading.Lock()
+		self.threads = []
+		self.socks = []
+
+	def __enter__(self):
+		t = threading.Thread(target=self.accept, daemon=True)
+		t.start()
+		self.threads.append(t)
+		return self
+
+	def __exit__(self, *exc):
+		self.listener.close()
+		for sock in self.socks:
+			try:
+				sock.close()
+			except OSError:
+				pass
+
+	def accept(self):
+		while True:
+			try:
+				client, _ = self.listener.accept()
+			except OSError:
+				return
+			server = socket.create_connection(('127.0.0.1', self.target))
+			self.socks += [client, server]
+			for args in ((client, server, False), (server, client, True)):
+				t = threading.Thread(target=self.pump, args=args,
+						     daemon=True)
+				t.start()
+				self.threads.append(t)
+
+	@staticmethod
+	def read_exact(sock, n):
+		data = b''
+		while len(data) < n:
+			chunk = sock.recv(n - len(data))
+			if not chunk:
+				raise EOFError
+			data += chunk
+		return data
+
+	def pump(self, src, dst, responses):
+		try:
+			while True:
+				if not responses:
+					data = src.recv(65536)
+					if not data:
+						break
+					dst.sendall(data)
+					continue
+				head = self.read_exact(src, 4)
+				size = int.from_bytes(head[1:], 'big')
+				payload = self.read_exact(src, size)
+				with self.lock:
+					changed = None if self.tampered else \
+						tamper_read_response(payload)
+					if changed:
+						self.tampered += 1
+						payload = changed
+				dst.sendall(head + payload)
+		except (OSError, EOFError):
+			pass
+		for sock in (src, dst):
+			try:
+				sock.shutdown(socket.SHUT_RDWR)
+			except OSError:
+				pass
+
+
+TAMPER_RUN = """grep ' / ' /proc/mounts | sed 's/^/root: /'
+echo "sum: $(sha256sum /tamper-data | cut -d' ' -f1)"
+"""
+
+
+def test_signing_tampered():
+	"""A signed read response changed on the wire is rejected.
+
+	A relay between the guest and a Samba that requires signing flips
+	one bit in the data of the first read response carrying a marker
+	file. The client must reject that response (and read the page again)
+	rather than hand the changed data to the reader.
+	"""
+	share = net_rootfs(os.path.join(out_dir('check'), 'signing-tampered'))
+	with open(os.path.join(share, 'etc', 'cifsroot', 'run'), 'w') as f:
+		f.write(TAMPER_RUN)
+	data = TAMPER_MARKER * (256 * 1024 // len(TAMPER_MARKER))
+	with open(os.path.join(share, 'tamper-data'), 'wb') as f:
+		f.write(data)
+	want = hashlib.sha256(data).hexdigest()
+	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
+			as smbd, TamperProxy(smbd.port) as proxy:
+		source = (f'//{guest.HOST_ADDR}/{smbd.share},port={proxy.port},'
+			  f'username={smbd.user},password={smbd.password},sign')
+		res = guest.boot(kernel_image(), guest.cmdline_for(source),
+				 os.path.join(out_dir('check'),
+					      'signing-tampered.log'),
+				 timeout=180)
+	output, status = guest.command_output(res.console)
+	values = guest_values(output)
+	expect(values.get('root', '').startswith('//10.0.2.2/root / cifs ')
+	       and status == 0, 'not mounted: ' + guest.explain_failure(res))
+	expect(proxy.tampered == 1, f'{proxy.tampered} responses changed')
+	expect(values.get('sum') == want,
+	       f'the guest read changed data: {values.get("sum")}, want {want}')
+	rejected = [line for line in signing_complaints(res.console)
+		    if 'rejected' in line]
+	expect(rejected, 'no rejection was logged')
+	return (f'1 changed read response rejected ({rejected[0].strip()}); '
+		'the file read back intact')
 
 
 def test_wrong_share():
@@ -967,6 +1173,10 @@ TESTS = [
 	('security: sign against a Samba that requires signing', test_signing),
 	('security: without CONFIG_CIFS_ROOT, cifsroot= stays out of init\'s '
 	 'environment', test_no_cifsroot_env),
+
+
+	('security: sign rejects a changed read response',
+	 test_signing_tampered),
 	('panic: a wrong share ends in the named panic', test_wrong_share),
 	('panic: a wrong password ends in the named panic', test_wrong_password),
 	('kunit: the parser suite passes under KASAN and UBSAN',

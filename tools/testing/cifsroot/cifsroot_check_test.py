@@ -79,6 +79,25 @@ class GuestValuesTest(unittest.TestCase):
 				  'owned': '1000:1000'})
 
 
+class SigningTest(unittest.TestCase):
+	HEAD = b'\xffSMB' + bytes([0x2e]) + bytes(55)
+
+	def test_tamper_changes_one_bit_of_the_marker(self):
+		pdu = self.HEAD + b'..TAMPERME..TAMPERME'
+		out = check.tamper_read_response(pdu)
+		self.assertEqual(out, self.HEAD + b'..UAMPERME..TAMPERME')
+
+	def test_tamper_leaves_other_pdus(self):
+		self.assertIsNone(check.tamper_read_response(self.HEAD + b'data'))
+		self.assertIsNone(check.tamper_read_response(
+			b'\xffSMB\x25' + bytes(55) + b'TAMPERME'))
+
+	def test_complaints(self):
+		console = ('[ 1.0] CIFS: VFS: \\10.0.2.2 SMB signature '
+			   'verification returned error = -13\n[ 1.1] fine\n')
+		self.assertEqual(len(check.signing_complaints(console)), 1)
+
+
 class CheckpatchVerdictTest(unittest.TestCase):
 	def test_clean(self):
 		self.assertIsNone(check.checkpatch_verdict(

@@ -963,6 +963,7 @@ static int __init cifs_root_read_creds(struct cifs_root_cfg *cfg)
 static struct cifs_root_cfg cifs_root __initdata = {
 	.budget = CIFS_ROOT_BUDGET_S,
 };
+
 /* The options as logged: one password value may grow to "***". */
 static char cifs_root_logged_opts[sizeof(cifs_root.opts) + 3] __initdata;
 static char *cifs_root_arg __initdata;

@@ -554,7 +554,7 @@ def test_no_cifsroot_env():
 			'/bin/busybox mount -t proc proc /proc\n'
 			'/bin/busybox echo "environ: $(/bin/busybox tr \'\\0\' \' \''
 			' < /proc/1/environ)"\n'
-			'/bin/busybox poweroff -f\n')
+			'/bin/busybox reboot -f\n')
 	os.chmod(os.path.join(initramfs, 'init'), 0o755)
 	initrd = make_cpio(initramfs, os.path.join(work, 'init.cpio'))
 	secret = 'env-' + secrets.token_hex(6)

@@ -192,13 +192,12 @@ class RestartJudgeTest(unittest.TestCase):
 		(20.3, 'op v3-down-open: end rc=1 err=cat: Host is down'),
 		(20.3, 'op v3-down-stat: end rc=1 err=stat: Host is down'),
 		(20.3, 'op v3-down-rename: end rc=1 err=mv: Host is down'),
-		(27.0, 'op root-drop: begin'), (27.0, 'op hard-drop: begin'),
+		(27.0, 'op hard-drop: begin'),
 		(27.0, 'op soft-drop: begin'),
 		(28.0, 'op soft-drop: end rc=1 err=Host is down'),
 		(36.0, 'op hard-umount: begin'),
 		(36.1, 'op hard-umount: end rc=1 err=umount: busy'),
 		(37.0, 'op hard-drop: end rc=1 err=Host is down'),
-		(70.0, 'op root-drop: end rc=0'),
 	] + [(71.0 + i, f'op {n}: begin') for i, n in enumerate(
 		('v3-after-open', 'v3-after-stat', 'v3-after-rename',
 		 'soft-after', 'root-after'))] + [
@@ -208,7 +207,7 @@ class RestartJudgeTest(unittest.TestCase):
 
 	def judge(self, lines):
 		return faults.judge_restart(faults.op_lines(lines), 7.0,
-					    (26.0, 60.0), 65.0)
+					    (26.0, 60.0))
 
 	def test_good(self):
 		self.assertEqual(self.judge(self.LINES), [])
@@ -235,13 +234,12 @@ class RestartJudgeTest(unittest.TestCase):
 		errors = self.judge(lines)
 		self.assertTrue(any('after umount -f' in e for e in errors))
 
-	def test_root_fails(self):
-		lines = [(t, l) for t, l in self.LINES
-			 if not l.startswith('op root-drop: end')]
-		lines.append((40.0, 'op root-drop: end rc=1 err=Resource '
-			      'temporarily unavailable'))
+	def test_after_fails(self):
+		lines = self.LINES + [(80.0, 'op root-after: end rc=1 err=Host '
+				       'is down')]
 		errors = self.judge(lines)
-		self.assertTrue(any('the hard root failed' in e for e in errors))
+		self.assertIn('root-after: failed after the restart: Host is down',
+			      errors)
 
 
 class NetdevTest(unittest.TestCase):

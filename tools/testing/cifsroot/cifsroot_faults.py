@@ -859,6 +859,9 @@ def judge_restart(ops, killed, dropper):
 	if umount and hard:
 		if hard['rc'] == 0:
 			errors.append('hard-drop: succeeded without a server')
+		if hard['end'] < umount['begin']:
+			errors.append(f'hard-drop: a hard mount failed before '
+				      f'umount -f: {hard["err"]}')
 		late = hard['end'] - umount['begin']
 		if late > UMOUNT_BOUND:
 			errors.append(f'hard-drop: ended {late:.1f} s after '

@@ -234,6 +234,14 @@ class RestartJudgeTest(unittest.TestCase):
 		errors = self.judge(lines)
 		self.assertTrue(any('after umount -f' in e for e in errors))
 
+	def test_hard_fails_on_its_own(self):
+		lines = [(t, l) for t, l in self.LINES
+			 if not l.startswith('op hard-drop: end')]
+		lines.append((30.0, 'op hard-drop: end rc=1 err=Host is down'))
+		errors = self.judge(lines)
+		self.assertIn('hard-drop: a hard mount failed before umount -f: '
+			      'Host is down', errors)
+
 	def test_after_fails(self):
 		lines = self.LINES + [(80.0, 'op root-after: end rc=1 err=Host '
 				       'is down')]

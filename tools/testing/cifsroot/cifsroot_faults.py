@@ -21,6 +21,7 @@ import os
 import random
 import re
 import select
+import shutil
 import signal
 import socket
 import struct
@@ -30,6 +31,7 @@ import threading
 import time
 
 import cifsroot_check as check
+import cifsroot_fsprobe as fsprobe
 import cifsroot_guest as guest
 import cifsroot_net as net
 from cifsroot_common import HarnessError, log, out_dir
@@ -298,6 +300,130 @@ def relay_main(argv):
 	finally:
 		emit('stats', final=True, **loop.imp.stats())
 	return 0
+
+
+# ------------------------------------------------- the dropping server
+
+# What a dropper connection carried first: an SMB1 or SMB2+ request (the
+# negotiate), something else, or nothing before it ended.
+SMB1, SMB2, OTHER, NOTHING = 'smb1', 'smb2', 'other', 'nothing'
+DROPPER_START_TIMEOUT = 10
+
+
+def classify_request(data):
+	"""What the first bytes of a connection are: SMB1, SMB2 or other.
+
+	SMB over TCP prefixes each message with 4 bytes of length, then the
+	protocol id: 0xff "SMB" for SMB1, 0xfe "SMB" for SMB 2 and 3.
+	"""
+	if not data:
+		return NOTHING
+	if data[4:8] == b'\xffSMB':
+		return SMB1
+	if data[4:8] == b'\xfeSMB':
+		return SMB2
+	return OTHER
+
+
+def read_head(conn, size=8):
+	"""Up to `size` first bytes of a connection (fewer if it ends)."""
+	data = b''
+	try:
+		while len(data) < size:
+			more = conn.recv(size - len(data))
+			if not more:
+				break
+			data += more
+	except OSError:
+		pass
+	return data
+
+
+def dropper_main(argv):
+	"""`dropper ADDRESS PORT`: accept, read the first request, close.
+
+	A server that takes TCP connections and drops the negotiate: each
+	connection is held until its first bytes come, then closed. Prints a
+	JSON line per connection ("drop", with its kind) until SIGTERM.
+	"""
+	address, port = argv[0], int(argv[1])
+	signal.signal(signal.SIGTERM, terminate)
+	listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+	listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+	listener.bind((address, port))
+	listener.listen(64)
+	lock = threading.Lock()
+
+	def serve(conn):
+		with conn:
+			kind = classify_request(read_head(conn))
+		with lock:
+			emit('drop', kind=kind)
+
+	with lock:
+		emit('ready', port=port)
+	try:
+		while True:
+			conn, _ = listener.accept()
+			threading.Thread(target=serve, args=(conn,),
+					 daemon=True).start()
+	finally:
+		listener.close()
+
+
+class Dropper:
+	"""A dropping server on `address`:`port` in `tnet`'s namespace.
+
+	stop() ends it; the TestNet kills it on exit too.
+	"""
+
+	def __init__(self, tnet, address, port):
+		self.events = []
+		self.err_path = os.path.join(tnet.tmp, 'dropper.err')
+		cmd = tnet.prefix() + [sys.executable, os.path.abspath(__file__),
+				       'dropper', address, str(port)]
+		with open(self.err_path, 'w') as err:
+			self.proc = subprocess.Popen(
+				cmd, stdin=subprocess.DEVNULL,
+				stdout=subprocess.PIPE, stderr=err, text=True,
+				start_new_session=True)
+		tnet.adopt(self)
+		self.reader = threading.Thread(target=self.read_events,
+					       daemon=True)
+		self.reader.start()
+		deadline = time.monotonic() + DROPPER_START_TIMEOUT
+		while not any(e.get('event') == 'ready' for e in self.events):
+			if self.proc.poll() is not None or \
+			   time.monotonic() > deadline:
+				self.kill()
+				raise HarnessError('dropper did not start:\n'
+						   + guest.tail(self.err_path))
+			time.sleep(0.02)
+		self.started = time.monotonic()
+		log(f'dropper on {address}:{port}')
+
+	def read_events(self):
+		"""Thread: collect the dropper's JSON lines."""
+		for line in self.proc.stdout:
+			try:
+				self.events.append(json.loads(line))
+			except ValueError:
+				pass
+
+	def drops(self, kind):
+		"""The times of the connections of `kind` it dropped so far."""
+		return [e['at'] for e in list(self.events)
+			if e.get('event') == 'drop' and e.get('kind') == kind]
+
+	def stop(self):
+		"""End the dropper (its connections close); when it ended."""
+		self.kill()
+		return time.monotonic()
+
+	def kill(self):
+		"""Kill the dropper if it still runs (safe to call twice)."""
+		net.stop_process(self.proc, 'dropper')
+		self.reader.join(RELAY_STOP_TIMEOUT)
 
 
 # ------------------------------------------------- the relay, from the harness
@@ -586,6 +712,240 @@ def test_smbd_restart():
 		f'sha256 {digest[:16]}')
 
 
+# A hard SMB1 root, and on it a soft SMB1 mount, an SMB 3.1.1 mount (soft)
+# and a second hard SMB1 mount of the same share, each on its own
+# connection to a second smbd on another port. That smbd is killed (down:
+# connections are refused), then a server that takes connections and
+# drops every negotiate stands in for it, then smbd comes back. The root's
+# smbd stays up: a root whose server refuses connections for long keeps
+# the guest busy reconnecting (its connects do not block), which is not
+# what this test is about. The guest runs from a tmpfs all the same;
+# "op NAME: begin" and "op NAME: end rc=N err=TEXT" lines time every
+# operation on the host's clock.
+RESTART_RUN = '''mkdir -p /t && mount -t tmpfs tmpfs /t || exit 1
+cp /bin/busybox /bin/fsprobe /etc/cifsroot/restart.sh \\
+	/etc/cifsroot/creds /t/ || exit 1
+exec /t/busybox sh /t/restart.sh
+'''
+
+RESTART_SCRIPT = r'''mkdir /t/bin
+for a in sh cat echo mv stat sleep rm umount mkdir tr ls grep sed; do
+	/t/busybox ln -s /t/busybox /t/bin/$a
+done
+PATH=/t/bin:/t
+read -r src opts < /t/creds
+op() {
+	name=$1
+	shift
+	echo "op $name: begin"
+	if out=$(sh -c "$*" 2>&1); then
+		echo "op $name: end rc=0"
+	else
+		echo "op $name: end rc=$? err=$(echo "$out" | tr '\n' ' ')"
+	fi
+}
+mkdir -p /t/soft /t/v3 /t/hard
+fsprobe mount "$src" /t/soft "$opts,vers=1.0,soft,nosharesock" || exit 1
+fsprobe mount "$src" /t/v3 "$opts,vers=3.1.1,soft,nosharesock" || exit 1
+fsprobe mount "$src" /t/hard "$opts,vers=1.0,hard,nosharesock" || exit 1
+grep ' /t/' /proc/mounts | sed 's/,pass[^,]*//; s/^/mount: /'
+echo v3 > /t/v3/v3-file && echo v3 > /t/v3/v3-down || exit 1
+echo soft > /t/soft/soft-file || exit 1
+sleep 2
+echo "restart: ready"
+sleep 3
+# down: the server refuses connections
+op soft-down "echo x > /t/soft/soft-down-new" &
+op v3-down-open "cat /t/v3/v3-file" &
+op v3-down-stat "stat /t/v3/v3-down" &
+op v3-down-rename "mv /t/v3/v3-down /t/v3/v3-down-renamed" &
+wait
+echo "restart: down done"
+sleep 6
+# the server takes connections and drops the negotiate
+op hard-drop "echo x > /t/hard/hard-probe" &
+hard=$!
+op soft-drop "echo x > /t/soft/soft-drop-new"
+sleep 8
+op hard-umount "umount -f /t/hard"
+wait $hard
+echo "restart: drop done"
+# wait for the server to come back
+n=0
+until cat /t/soft/soft-file >/dev/null 2>&1 || [ $n -ge 60 ]; do
+	n=$((n + 1))
+	sleep 1
+done
+op v3-after-open "cat /t/v3/v3-file"
+op v3-after-stat "stat /t/v3/v3-file"
+op v3-after-rename "mv /t/v3/v3-file /t/v3/v3-renamed"
+op soft-after "echo x > /t/soft/soft-after"
+op root-after "ls /etc/cifsroot"
+umount /t/soft
+umount /t/v3
+umount /t/hard 2>/dev/null
+echo "restart: done"
+'''
+
+RESTART_TIMEOUT = 400
+# The port of the smbd that is killed; the root's stays up
+RESTART_PORT = 4445
+# The dropper stands in for the server this long at least
+DROP_SECONDS = 30
+# A soft operation fails within this long: one 10 s wait for the
+# reconnect, and a negotiate
+SOFT_BOUND = 25
+# After umount -f, a hard operation stuck in its retries ends this soon
+UMOUNT_BOUND = 15
+EAGAIN_TEXT = 'Resource temporarily unavailable'
+OP_LINE = re.compile(r'op ([a-z0-9-]+): (begin|end)(?: rc=(\d+))?'
+		     r'(?: err=(.*))?')
+
+
+def op_lines(lines):
+	"""{name: {begin, end, rc, err}} from the "op" lines of a boot."""
+	ops = {}
+	for t, line in list(lines):
+		m = OP_LINE.search(line)
+		if not m:
+			continue
+		op = ops.setdefault(m.group(1), {})
+		if m.group(2) == 'begin':
+			op['begin'] = t
+		else:
+			op['end'] = t
+			op['rc'] = int(m.group(3) or 0)
+			op['err'] = (m.group(4) or '').strip()
+	return ops
+
+
+def judge_restart(ops, killed, dropper):
+	"""What went wrong in the ops of test_restart_soft_smb3, as [str].
+
+	`killed` is when smbd was killed and `dropper` (start, stop) when
+	the dropping server ran, on the host's clock.
+	"""
+	errors = []
+
+	def get(name):
+		op = ops.get(name)
+		if not op or 'end' not in op or 'begin' not in op:
+			errors.append(f'{name}: did not end')
+			return None
+		return op
+
+	# a soft SMB1 mount may give EAGAIN when a negotiate is dropped, as
+	# it always did; the others may not
+	for name, op in sorted(ops.items()):
+		if EAGAIN_TEXT in op.get('err', '') and \
+		   not name.startswith('soft-'):
+			errors.append(f'{name}: EAGAIN ({op["err"]})')
+	for name in ('soft-down', 'soft-drop'):
+		op = get(name)
+		if not op:
+			continue
+		if op['rc'] == 0:
+			errors.append(f'{name}: succeeded without a server')
+		if op['end'] - op['begin'] > SOFT_BOUND:
+			errors.append(f'{name}: took {op["end"] - op["begin"]:.1f}'
+				      f' s, more than {SOFT_BOUND} s')
+		if op['end'] > dropper[1]:
+			errors.append(f'{name}: ended after the server was back')
+	for name in ('v3-down-open', 'v3-down-stat', 'v3-down-rename'):
+		op = get(name)
+		if op and op['begin'] < killed:
+			errors.append(f'{name}: began before smbd was killed')
+	umount, hard = get('hard-umount'), get('hard-drop')
+	if umount and hard:
+		if hard['rc'] == 0:
+			errors.append('hard-drop: succeeded without a server')
+		if hard['end'] < umount['begin']:
+			errors.append(f'hard-drop: a hard mount failed before '
+				      f'umount -f: {hard["err"]}')
+		late = hard['end'] - umount['begin']
+		if late > UMOUNT_BOUND:
+			errors.append(f'hard-drop: ended {late:.1f} s after '
+				      'umount -f')
+		if hard['end'] > dropper[1]:
+			errors.append('hard-drop: umount -f did not end it '
+				      'before the server was back')
+	for name in ('v3-after-open', 'v3-after-stat', 'v3-after-rename',
+		     'soft-after', 'root-after'):
+		op = get(name)
+		if op and op['rc'] != 0:
+			errors.append(f'{name}: failed after the restart: '
+				      f'{op["err"]}')
+	return errors
+
+
+def restart_share():
+	"""The rootfs of test_restart_soft_smb3, fsprobe and script in it."""
+	share = fault_rootfs('fault-restart', RESTART_RUN)
+	guest.write_file(os.path.join(share, 'etc', 'cifsroot', 'restart.sh'),
+			 RESTART_SCRIPT, 0o755)
+	shutil.copyfile(fsprobe.build(), os.path.join(share, 'bin', 'fsprobe'))
+	os.chmod(os.path.join(share, 'bin', 'fsprobe'), 0o755)
+	return share
+
+
+def test_restart_soft_smb3():
+	"""Soft SMB1 and SMB 3.1.1 mounts fail as before while the server is
+	gone; hard SMB1 ones back off, and umount -f ends their retries."""
+	share = restart_share()
+	with net.TestNet() as tnet, tnet.smbd(share) as smbd, \
+	     tnet.smbd(share, port=RESTART_PORT,
+		       interfaces=(net.HOST4,)) as other:
+		fd = os.open(os.path.join(share, 'etc', 'cifsroot', 'creds'),
+			     os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+		with os.fdopen(fd, 'w') as f:
+			f.write(f'//{net.HOST4}/{other.share} port={other.port},'
+				f'username={other.user},'
+				f'password={other.password}\n')
+		tnet.start_dnsmasq()
+		boot = check.net_boot(tnet, 'fault-restart', fault_append(smbd))
+		wait_line(boot, 'restart: ready', RESTART_TIMEOUT)
+		killed = time.monotonic()
+		other.kill()
+		wait_line(boot, 'restart: down done', RESTART_TIMEOUT)
+		dropper = Dropper(tnet, net.HOST4, other.port)
+		wait_line(boot, 'restart: drop done', RESTART_TIMEOUT)
+		left = dropper.started + DROP_SECONDS - time.monotonic()
+		if left > 0:
+			time.sleep(left)
+		stopped = dropper.stop()
+		other.start()
+		wait_line(boot, 'restart: done', RESTART_TIMEOUT)
+		res = boot.wait()
+	output, status = guest.command_output(res.console)
+	check.expect(status == 0, f'run script status {status}: '
+		     + guest.explain_failure(res))
+	ops = op_lines(res.lines)
+	errors = judge_restart(ops, killed, (dropper.started, stopped))
+	span = stopped - dropper.started
+	smb1 = dropper.drops(SMB1)
+	smb2 = dropper.drops(SMB2)
+	problems = check.console_problems(res.console)
+	if problems:
+		errors.append('console:\n' + '\n'.join(problems[:20]))
+	summary = ', '.join(
+		f'{n} {o.get("end", 0) - o.get("begin", 0):.1f} s rc={o.get("rc")}'
+		+ (f' ({o["err"][:60]})' if o.get('err') else '')
+		for n, o in sorted(ops.items()))
+	check.expect(not errors, '\n'.join(errors) + '\nops: ' + summary
+		     + f'\n{len(smb1)} SMB1 and {len(smb2)} SMB2 negotiates '
+		     f'dropped in {span:.1f} s')
+
+	def took(name):
+		return ops[name]['end'] - ops[name]['begin']
+	return (f'soft SMB1 failed in {took("soft-down"):.1f} s (down) and '
+		f'{took("soft-drop"):.1f} s (dropper); SMB 3.1.1 failed in '
+		f'{took("v3-down-open"):.1f} s ({ops["v3-down-open"]["err"]}) '
+		f'and worked after; umount -f ended a hard op in '
+		f'{ops["hard-drop"]["end"] - ops["hard-umount"]["begin"]:.1f} s; '
+		f'{len(smb1)} SMB1 and {len(smb2)} SMB2 negotiates dropped in '
+		f'{span:.1f} s')
+
+
 LOSSY_MIB = 16
 LOSS = 0.05
 DELAY_MS = 20
@@ -726,6 +1086,8 @@ def test_no_server():
 TESTS = [
 	('fault: smbd killed and restarted during a 64 MiB write',
 	 test_smbd_restart),
+	('fault: soft SMB1 and SMB 3.1.1 mounts across a server restart',
+	 test_restart_soft_smb3),
 	('fault: boot, write, read with 5 % loss and 20 ms delay',
 	 test_lossy_link),
 	('fault: the link is down for 10 s during a write', test_link_outage),
@@ -734,10 +1096,14 @@ TESTS = [
 
 
 def main(argv):
-	"""`relay ...`: run an impairment relay (see relay_main)."""
+	"""`relay ...`: run an impairment relay (see relay_main);
+	`dropper ...`: a server that drops every negotiate (dropper_main)."""
+	if argv and argv[0] == 'dropper' and len(argv) == 3:
+		return dropper_main(argv[1:])
 	if not argv or argv[0] != 'relay':
 		print('usage: cifsroot_faults.py relay --tap TAP --port PORT '
-		      '--qemu-port PORT [--loss P] [--delay-ms MS] [--seed N]',
+		      '--qemu-port PORT [--loss P] [--delay-ms MS] [--seed N]\n'
+		      '       cifsroot_faults.py dropper ADDRESS PORT',
 		      file=sys.stderr)
 		return 2
 	return relay_main(argv[1:])

@@ -166,6 +166,90 @@ class JudgeTest(unittest.TestCase):
 		self.assertEqual(faults.chunk_times(lines), [2.0, 3.0])
 
 
+class DropperTest(unittest.TestCase):
+	"""The dropping server's view of a connection's first bytes."""
+
+	def test_classify(self):
+		self.assertEqual(faults.classify_request(b''), faults.NOTHING)
+		self.assertEqual(faults.classify_request(
+			b'\x00\x00\x00\x54\xffSMBr'), faults.SMB1)
+		self.assertEqual(faults.classify_request(
+			b'\x00\x00\x00\xe8\xfeSMB'), faults.SMB2)
+		self.assertEqual(faults.classify_request(b'GET / HTTP/1.0'),
+				 faults.OTHER)
+		self.assertEqual(faults.classify_request(b'\x00\x00'),
+				 faults.OTHER)
+
+
+class RestartJudgeTest(unittest.TestCase):
+	"""The judging of the ops of the soft/SMB 3.1.1 restart test."""
+
+	LINES = [
+		(10.0, 'op soft-down: begin'), (10.1, 'op v3-down-open: begin'),
+		(10.1, 'op v3-down-stat: begin'),
+		(10.1, 'op v3-down-rename: begin'),
+		(20.2, 'op soft-down: end rc=1 err=sh: can\'t create x: Host is down'),
+		(20.3, 'op v3-down-open: end rc=1 err=cat: Host is down'),
+		(20.3, 'op v3-down-stat: end rc=1 err=stat: Host is down'),
+		(20.3, 'op v3-down-rename: end rc=1 err=mv: Host is down'),
+		(27.0, 'op hard-drop: begin'),
+		(27.0, 'op soft-drop: begin'),
+		(28.0, 'op soft-drop: end rc=1 err=Host is down'),
+		(36.0, 'op hard-umount: begin'),
+		(36.1, 'op hard-umount: end rc=1 err=umount: busy'),
+		(37.0, 'op hard-drop: end rc=1 err=Host is down'),
+	] + [(71.0 + i, f'op {n}: begin') for i, n in enumerate(
+		('v3-after-open', 'v3-after-stat', 'v3-after-rename',
+		 'soft-after', 'root-after'))] + [
+		(77.0 + i, f'op {n}: end rc=0') for i, n in enumerate(
+		('v3-after-open', 'v3-after-stat', 'v3-after-rename',
+		 'soft-after', 'root-after'))]
+
+	def judge(self, lines):
+		return faults.judge_restart(faults.op_lines(lines), 7.0,
+					    (26.0, 60.0))
+
+	def test_good(self):
+		self.assertEqual(self.judge(self.LINES), [])
+
+	def test_eagain(self):
+		lines = self.LINES + [(78.0, 'op v3-after-stat: end rc=1 err='
+				       'stat: Resource temporarily unavailable')]
+		errors = self.judge(lines)
+		self.assertTrue(any('v3-after-stat: EAGAIN' in e for e in errors))
+
+	def test_soft_blocks(self):
+		lines = [(t, l) for t, l in self.LINES
+			 if not l.startswith('op soft-drop: end')]
+		lines.append((66.0, 'op soft-drop: end rc=0'))
+		errors = self.judge(lines)
+		self.assertIn('soft-drop: succeeded without a server', errors)
+		self.assertIn('soft-drop: ended after the server was back',
+			      errors)
+
+	def test_umount_does_not_end_hard(self):
+		lines = [(t, l) for t, l in self.LINES
+			 if not l.startswith('op hard-drop: end')]
+		lines.append((66.0, 'op hard-drop: end rc=0'))
+		errors = self.judge(lines)
+		self.assertTrue(any('after umount -f' in e for e in errors))
+
+	def test_hard_fails_on_its_own(self):
+		lines = [(t, l) for t, l in self.LINES
+			 if not l.startswith('op hard-drop: end')]
+		lines.append((30.0, 'op hard-drop: end rc=1 err=Host is down'))
+		errors = self.judge(lines)
+		self.assertIn('hard-drop: a hard mount failed before umount -f: '
+			      'Host is down', errors)
+
+	def test_after_fails(self):
+		lines = self.LINES + [(80.0, 'op root-after: end rc=1 err=Host '
+				       'is down')]
+		errors = self.judge(lines)
+		self.assertIn('root-after: failed after the restart: Host is down',
+			      errors)
+
+
 class NetdevTest(unittest.TestCase):
 	"""QEMU's network from a -netdev value."""
 

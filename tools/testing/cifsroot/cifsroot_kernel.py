@@ -378,8 +378,9 @@ def checkpatch(patch):
 	# checkpatch runs scripts/spdxcheck.py with the python3 on PATH: it
 	# needs Debian's, which has python3-ply and python3-git.
 	env = dict(os.environ, PATH='/usr/bin:/bin:' + os.environ['PATH'])
-	# Fixes: and backports cite upstream commits; the base, a Debian
-	# source package, has no history for checkpatch to find them in.
+	# The base tree is a tarball committed once: it has no upstream
+	# history, so every upstream commit id (of a backport's "commit <id>
+	# upstream" line, of a Fixes: tag) is unknown to it.
 	out = run([os.path.join(tree, 'scripts', 'checkpatch.pl'), '--strict',
 		   '--ignore', 'UNKNOWN_COMMIT_ID', patch], cwd=tree, env=env,
 		  capture=True, check=False)

@@ -1105,6 +1105,56 @@ def message_shape(msg):
 		      '*', msg)
 
 
+def smb_conf_settings(text):
+	"""{(section, key): value} of smb.conf text, keys and values as
+	Samba compares them (case and spaces folded)."""
+	settings = {}
+	section = None
+	for line in text.splitlines():
+		line = line.strip()
+		if not line or line[0] in '#;':
+			continue
+		m = re.match(r'\[(.+)\]$', line)
+		if m:
+			section = m.group(1).lower()
+			continue
+		key, sep, value = line.partition('=')
+		if sep and section:
+			settings[(section, ' '.join(key.lower().split()))] = \
+				value.strip().lower()
+	return settings
+
+
+def doc_smb_conf(path):
+	"""The Samba configuration the documentation recommends."""
+	with open(path) as f:
+		text = f.read()
+	start = text.index('A minimal Samba configuration, as used by the tests::')
+	lines = text[start:].splitlines()[2:]
+	block = []
+	for line in lines:
+		if line and not line.startswith('    '):
+			break
+		block.append(line)
+	return smb_conf_settings('\n'.join(block))
+
+
+def test_doc_smb_conf():
+	"""The tests' smb.conf has every setting of the documented one."""
+	doc = doc_smb_conf(os.path.join(
+		kernel.REPO, 'Documentation/filesystems/cifs/cifsroot.rst'))
+	smbd = guest.Smbd('/srv/none')
+	smbd.tmp, smbd.port = '/tmp/none', 445
+	ours = smb_conf_settings(smbd.config())
+	expect(len(doc) >= 4, f'only {len(doc)} settings found in the docs')
+	differ = [f'[{sec}] {key} = {val} (tests: {ours.get((sec, key))})'
+		  for (sec, key), val in sorted(doc.items())
+		  if key != 'path' and ours.get((sec, key)) != val]
+	expect(not differ, 'the tests serve other settings:\n'
+	       + '\n'.join(differ))
+	return f'{len(doc)} documented settings, all in the tests\' smb.conf'
+
+
 def test_doc_messages():
 	"""Every message our C code prints is in the troubleshooting table."""
 	code = code_messages(os.path.join(kernel.REPO, 'fs/cifs/cifsroot.c'))
@@ -1134,6 +1184,8 @@ TESTS = [
 	 test_fuzz_smoke),
 	('docs: every message is in the troubleshooting table',
 	 test_doc_messages),
+	('docs: the tests\' smb.conf has every setting of the documented one',
+	 test_doc_smb_conf),
 	('boot: cifs on / and /sbin/init from the share', test_boot_root),
 	('boot: a file written by the guest is on the share', test_write),
 	('security: a password in cifsroot= is *** in /proc/cmdline',

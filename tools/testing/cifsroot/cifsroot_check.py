@@ -824,9 +824,9 @@ def net_rootfs(dest, marker=None):
 	return dest
 
 
-def net_append(cifsroot=None):
+def net_append(cifsroot=None, ip='dhcp'):
 	"""A command line for the test network, with or without cifsroot=."""
-	line = 'console=ttyS0 root=/dev/cifs rw ip=dhcp panic=-1'
+	line = f'console=ttyS0 root=/dev/cifs rw ip={ip} panic=-1'
 	return line + (f' cifsroot={cifsroot}' if cifsroot is not None else '')
 
 
@@ -915,10 +915,9 @@ def test_static_ip():
 	the link: no DHCP, the address stays the one given."""
 	share = net_rootfs(os.path.join(out_dir('check'), 'net-static'))
 	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		append = ('console=ttyS0 root=/dev/cifs rw panic=-1 '
-			  'ip=10.55.0.10::10.55.0.1:255.255.255.0::eth0:off '
-			  f'cifsroot=//{net.HOST4}/root,username=root,'
-			  f'password={smbd.password}')
+		append = net_append(f'//{net.HOST4}/root,username=root,'
+				    f'password={smbd.password}',
+				    ip='10.55.0.10::10.55.0.1:255.255.255.0::eth0:off')
 		res = net_boot(tnet, 'static-ip', append).wait()
 	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
 	expect('ipaddr=10.55.0.10,' in res.console,
@@ -948,10 +947,8 @@ def test_ipv6_only():
 	share = net_rootfs(os.path.join(out_dir('check'), 'net-ipv6only'))
 	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
 		tnet.start_dnsmasq()
-		append = ('console=ttyS0 root=/dev/cifs rw panic=-1 '
-			  'ip=:::::eth0:off '
-			  f'cifsroot=//[{net.HOST6}]/root,username=root,'
-			  f'password={smbd.password}')
+		append = net_append(f'//[{net.HOST6}]/root,username=root,'
+				    f'password={smbd.password}', ip=':::::eth0:off')
 		res = net_boot(tnet, 'ipv6-only', append).wait()
 	judge_net_boot(res, f'//{net.HOST6}/root', [smbd.password])
 	expect('DHCP' not in res.console, 'DHCP was tried')

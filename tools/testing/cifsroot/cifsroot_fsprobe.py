@@ -245,6 +245,62 @@ def test_creator():
 	return note + '; the same on the server'
 
 
+POSIX_OPEN_OFF = 'disabling posix open support'
+
+
+def test_posix_open():
+	"""O_WRONLY | O_RDWR from uid 65534 opens as on a local disk, and
+	its objects made after it are still its own, with their modes."""
+	note = probe('posixopen', 'posixopen')
+	boot = check.main_boot()
+	off = [line for line in boot.result.console.splitlines()
+	       if POSIX_OPEN_OFF in line]
+	check.expect(not off, 'the client turned POSIX opens off: ' +
+		     (off[0].strip() if off else ''))
+	for name in ('setuid', 'dir'):
+		st = os.lstat(boot.path('probe/posixopen/after/' + name))
+		check.expect((st.st_uid, st.st_gid) == (65534, 65534),
+			     f'server: {name} is {st.st_uid}:{st.st_gid}')
+	return note
+
+
+# What fsprobe modes makes: name -> (mode, device) as the server keeps it
+MODES = {
+	'setuid': (0o104755, None), 'setgid': (0o102755, None),
+	'setuid-setgid': (0o106711, None), 'group-write': (0o100664, None),
+	'all-write': (0o100666, None), 'sticky-file': (0o101644, None),
+	'dir-setgid': (0o42775, None), 'dir-sticky': (0o41777, None),
+	'fifo': (0o10666, None), 'char': (0o20620, (4, 3)),
+	'block': (0o60660, (7, 0)),
+}
+
+
+def test_modes():
+	"""Set-id, sticky and write bits, fifos and devices keep their exact
+	modes, in the guest and on the server (the documented smb.conf)."""
+	note = probe('modes', 'modes')
+	boot = check.main_boot()
+	wrong = []
+	for name, (mode, dev) in sorted(MODES.items()):
+		st = os.lstat(boot.path('probe/modes/' + name))
+		if st.st_mode != mode:
+			wrong.append(f'{name} {st.st_mode:o}, not {mode:o}')
+		if dev and (os.major(st.st_rdev), os.minor(st.st_rdev)) != dev:
+			wrong.append(f'{name} device {os.major(st.st_rdev)}:'
+				     f'{os.minor(st.st_rdev)}')
+	check.expect(not wrong, 'server: ' + '; '.join(wrong))
+	return f'{note}; {len(MODES)} objects the same on the server'
+
+
+def test_atime():
+	"""An atime before the mtime is read back from the server as set."""
+	note = probe('atime', 'atime')
+	st = os.stat(check.main_boot().path('probe/atime'))
+	check.expect(int(st.st_atime) == 1000000000,
+		     f'server: atime {st.st_atime}')
+	return note + ', the same on the server'
+
+
 def test_unlinked():
 	"""Open files whose name is gone are still reached through them."""
 	return probe('unlinked', 'unlinked')
@@ -339,6 +395,13 @@ TESTS = [
 	 'fifo and a symlink with their full mode; the link\'s target stays '
 	 'root\'s',
 	 test_creator),
+	('owner: O_WRONLY | O_RDWR from uid 65534 opens as on a local disk '
+	 'and leaves POSIX opens on: its later objects are its own, with '
+	 'their modes', test_posix_open),
+	('posix: set-id, sticky, group and other write bits, a fifo and '
+	 'devices keep their exact modes on the server', test_modes),
+	('posix: an atime set before the mtime reads back from the server',
+	 test_atime),
 	('posix: unlinked open files and tmpfile(); fstat, ftruncate, '
 	 'fchmod, fchown, futimens after another client renamed the file',
 	 test_unlinked),

@@ -275,14 +275,11 @@ class Smbd:
 {self.settings}
 [{self.share}]
 	path = {self.share_dir}
+	# exactly the share section of cifsroot.rst (a docs test checks it)
 	read only = no
-	guest ok = no
-	# a root file system: modes as the client sets them, exact names
 	create mask = 07777
 	directory mask = 07777
 	case sensitive = yes
-	preserve case = yes
-	short preserve case = yes
 	mangled names = no
 	map archive = no
 '''

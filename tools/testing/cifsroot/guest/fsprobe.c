@@ -31,6 +31,17 @@
  *	failed.
  *   fsprobe mount SOURCE DIR OPTIONS
  *	mount(2) a cifs file system (busybox mount rewrites cifs options).
+ *   fsprobe special DIR / creator DIR
+ *	mode checks of device nodes and fifos; objects of uid 65534 in a
+ *	sticky directory are its own, with their modes.
+ *   fsprobe posixopen DIR
+ *	uid 65534 opens with the access mode 3, then makes objects as for
+ *	creator: they must still be its own, with their modes.
+ *   fsprobe modes DIR
+ *	root makes files, directories, a fifo and devices with set-id,
+ *	sticky and write bits; the modes must come back exactly.
+ *   fsprobe atime FILE
+ *	an atime set before the mtime must read back from the server.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -663,12 +674,25 @@ static int creator_make(const char *dir)
 	return 0;
 }
 
+/* Drop the client's caches, so that what follows reads the server's. */
+static void drop_caches(void)
+{
+	int fd;
+
+	sync();
+	fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+	if (fd < 0 || write(fd, "3\n", 2) != 2)
+		fail("drop_caches: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+}
+
 /*
- * Objects made by uid 65534 in a sticky directory: each belongs to it with
- * its full mode, set-id bits included, and a symlink's owner is the link's
- * own, never its target's (a root-owned file).
+ * Objects made by uid 65534 in the sticky directory @dir: each belongs to
+ * it with its full mode, set-id bits included, and a symlink's owner is the
+ * link's own, never its target's (a root-owned file).
  */
-static int cmd_creator(int argc, char **argv)
+static void check_creator(const char *dir)
 {
 	static const struct {
 		const char *name;
@@ -683,30 +707,22 @@ static int cmd_creator(int argc, char **argv)
 	char path[4096];
 	struct stat st;
 	size_t i;
-	int rc, fd;
+	int rc;
 
-	key = "creator";
-	if (argc < 1)
-		return 2;
-	mkdir(argv[0], 01777);
-	if (chmod(argv[0], 01777))
-		fail("chmod %s: %s", argv[0], strerror(errno));
-	snprintf(path, sizeof(path), "%s/target", argv[0]);
+	mkdir(dir, 01777);
+	if (chmod(dir, 01777))
+		fail("chmod %s: %s", dir, strerror(errno));
+	snprintf(path, sizeof(path), "%s/target", dir);
 	if (write_whole(path, "root's\n", 7) || chmod(path, 0600))
 		fail("target: %s", strerror(errno));
 	umask(0);
-	rc = as_nobody(creator_make, argv[0]);
+	rc = as_nobody(creator_make, dir);
 	if (rc)
 		fail("uid 65534 could not make object %d", rc);
 	/* what the server keeps, not what the client cached */
-	sync();
-	fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
-	if (fd < 0 || write(fd, "3\n", 2) != 2)
-		fail("drop_caches: %s", strerror(errno));
-	if (fd >= 0)
-		close(fd);
+	drop_caches();
 	for (i = 0; !rc && i < sizeof(made) / sizeof(made[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", argv[0], made[i].name);
+		snprintf(path, sizeof(path), "%s/%s", dir, made[i].name);
 		if (lstat(path, &st)) {
 			fail("%s: %s", made[i].name, strerror(errno));
 			continue;
@@ -716,10 +732,184 @@ static int cmd_creator(int argc, char **argv)
 			fail("%s: %u:%u %o, not 65534:65534 %o", made[i].name,
 			     st.st_uid, st.st_gid, st.st_mode, made[i].mode);
 	}
-	snprintf(path, sizeof(path), "%s/target", argv[0]);
+	snprintf(path, sizeof(path), "%s/target", dir);
 	if (!stat(path, &st) && (st.st_uid || st.st_gid))
 		fail("the symlink's target became %u:%u", st.st_uid, st.st_gid);
+}
+
+static int cmd_creator(int argc, char **argv)
+{
+	key = "creator";
+	if (argc < 1)
+		return 2;
+	check_creator(argv[0]);
 	return finish("setuid and setgid files, directory, fifo, symlink");
+}
+
+/*
+ * Open @dir/odd with the access mode 3 (O_WRONLY | O_RDWR), which Linux
+ * defines as "check for read and write permission, no reading or writing"
+ * (open(2)), made and then existing; exits with the errno of the first
+ * open that failed.
+ */
+static int odd_opens(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/odd", dir);
+	fd = open(path, O_WRONLY | O_RDWR | O_CREAT, 0644);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	fd = open(path, O_WRONLY | O_RDWR);
+	if (fd < 0)
+		return errno;
+	if (write(fd, "x", 1) != -1 || errno != EBADF)
+		return 200;
+	close(fd);
+	return 0;
+}
+
+/*
+ * An unprivileged process opens files with the access mode 3, as it may:
+ * the opens behave as on a local disk, and objects that uid 65534 makes
+ * afterwards are still its own with their exact modes (POSIX opens and
+ * creates stay on for the mount).
+ */
+static int cmd_posixopen(int argc, char **argv)
+{
+	char path[4096];
+	int rc;
+
+	key = "posixopen";
+	if (argc < 1)
+		return 2;
+	mkdir(argv[0], 01777);
+	if (chmod(argv[0], 01777))
+		fail("chmod %s: %s", argv[0], strerror(errno));
+	rc = as_nobody(odd_opens, argv[0]);
+	if (rc == 200)
+		fail("a file opened with O_WRONLY | O_RDWR could be written");
+	else if (rc)
+		fail("uid 65534 opening with O_WRONLY | O_RDWR: %s",
+		     strerror(rc));
+	snprintf(path, sizeof(path), "%s/after", argv[0]);
+	check_creator(path);
+	return finish("O_WRONLY | O_RDWR opened as on a local disk, then "
+		      "setuid and setgid files, directory, fifo, symlink of "
+		      "uid 65534");
+}
+
+/* Create the regular file @path with @mode; 0 or -1 with errno set. */
+static int make_file(const char *path, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, mode);
+
+	return fd < 0 ? -1 : close(fd);
+}
+
+/*
+ * Objects that root makes with every kind of mode bit, as dpkg and
+ * mknod(1) do: the modes and device numbers must come back exactly,
+ * from the server. Prints "mode NAME OCTAL" for each, for the harness to
+ * compare with the server's own view.
+ */
+static int cmd_modes(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		mode_t mode;
+		dev_t dev;
+	} objs[] = {
+		{ "setuid", S_IFREG | 04755, 0 },
+		{ "setgid", S_IFREG | 02755, 0 },
+		{ "setuid-setgid", S_IFREG | 06711, 0 },
+		{ "group-write", S_IFREG | 0664, 0 },
+		{ "all-write", S_IFREG | 0666, 0 },
+		{ "sticky-file", S_IFREG | 01644, 0 },
+		{ "dir-setgid", S_IFDIR | 02775, 0 },
+		{ "dir-sticky", S_IFDIR | 01777, 0 },
+		{ "fifo", S_IFIFO | 0666, 0 },
+		{ "char", S_IFCHR | 0620, 0x0403 },
+		{ "block", S_IFBLK | 0660, 0x0700 },
+	};
+	char path[4096];
+	struct stat st;
+	size_t i;
+	int rc;
+
+	key = "modes";
+	if (argc < 1)
+		return 2;
+	mkdir(argv[0], 0755);
+	umask(0);
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		mode_t mode = objs[i].mode;
+		dev_t dev = makedev(objs[i].dev >> 8, objs[i].dev & 0xff);
+
+		snprintf(path, sizeof(path), "%s/%s", argv[0], objs[i].name);
+		/* mkdir(2) takes no set-group-ID bit: chmod sets it */
+		if (S_ISDIR(mode))
+			rc = mkdir(path, mode & 07777) ||
+			     chmod(path, mode & 07777);
+		else if (S_ISREG(mode))
+			rc = make_file(path, mode & 07777);
+		else
+			rc = mknod(path, mode, dev);
+		if (rc)
+			fail("%s: %s", objs[i].name, strerror(errno));
+	}
+	drop_caches();
+	for (i = 0; i < sizeof(objs) / sizeof(objs[0]); i++) {
+		dev_t dev = makedev(objs[i].dev >> 8, objs[i].dev & 0xff);
+
+		snprintf(path, sizeof(path), "%s/%s", argv[0], objs[i].name);
+		if (lstat(path, &st)) {
+			fail("%s: %s", objs[i].name, strerror(errno));
+			continue;
+		}
+		printf("mode %s %o\n", objs[i].name, st.st_mode);
+		if (st.st_mode != objs[i].mode)
+			fail("%s: %o, not %o", objs[i].name, st.st_mode,
+			     objs[i].mode);
+		if ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) &&
+		    st.st_rdev != dev)
+			fail("%s: device %u:%u", objs[i].name,
+			     major(st.st_rdev), minor(st.st_rdev));
+	}
+	return finish("set-id, sticky, group and other write, fifo, devices");
+}
+
+/*
+ * A file's atime set before its mtime, as tar, cp -p and touch -a do:
+ * after the client's caches are dropped, stat() must read it back.
+ */
+static int cmd_atime(int argc, char **argv)
+{
+	struct timespec times[2];
+	struct stat st;
+
+	key = "atime";
+	if (argc < 1)
+		return 2;
+	if (write_whole(argv[0], "atime\n", 6))
+		return finish(NULL);
+	times[0].tv_sec = 1000000000;	/* 2001-09-09, atime */
+	times[0].tv_nsec = 0;
+	times[1].tv_sec = 1500000000;	/* 2017-07-14, mtime */
+	times[1].tv_nsec = 0;
+	if (utimensat(AT_FDCWD, argv[0], times, 0))
+		fail("utimensat: %s", strerror(errno));
+	drop_caches();
+	if (stat(argv[0], &st))
+		fail("stat: %s", strerror(errno));
+	else if (st.st_atime != times[0].tv_sec ||
+		 st.st_mtime != times[1].tv_sec)
+		fail("atime %lld and mtime %lld, not %lld and %lld",
+		     (long long)st.st_atime, (long long)st.st_mtime,
+		     (long long)times[0].tv_sec, (long long)times[1].tv_sec);
+	return finish("atime before mtime read back");
 }
 
 static int cmd_mount(int argc, char **argv)
@@ -749,6 +939,9 @@ int main(int argc, char **argv)
 		{ "mount", cmd_mount },
 		{ "special", cmd_special },
 		{ "creator", cmd_creator },
+		{ "posixopen", cmd_posixopen },
+		{ "modes", cmd_modes },
+		{ "atime", cmd_atime },
 	};
 	size_t i;
 
@@ -757,6 +950,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);
 	}
-	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator ...\n");
+	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator|posixopen|modes|atime ...\n");
 	return 2;
 }

@@ -44,6 +44,15 @@ if fsprobe mount "$src" /mnt/noperm "$opts,nosharesock,noperm" >/dev/null; then
 	umount /mnt/noperm
 fi
 probe creator creator $d/creator
+# a client that gives up POSIX opens does so for its whole mount: on a
+# mount of its own, with the root's options
+if fsprobe mount "$src" /mnt/posixopen \
+	"$opts,nosharesock,unix,setuids,serverino" >/dev/null; then
+	probe posixopen posixopen /mnt/posixopen$d/posixopen
+	umount /mnt/posixopen
+fi
+probe modes modes $d/modes
+probe atime atime $d/atime
 
 probe unlinked unlinked $d /mnt/other$d
 probe flock flock $d/lock /mnt/other$d/lock

@@ -6,6 +6,7 @@
 # The kernel is built once and every boot uses it; the boots that only
 # differ in what they judge share one run of QEMU.
 
+import calendar
 import functools
 import glob
 import hashlib
@@ -1158,6 +1159,52 @@ def test_doc_smb_conf():
 		'smb.conf; its share section has no other')
 
 
+# The UNIX extensions' times of a file, as smbclient's "posix; stat" shows
+SMBCLIENT_TIME = re.compile(r'^(Access|Modify|Change): (\d{4}-\d\d-\d\d '
+			    r'\d\d:\d\d:\d\d)', re.M)
+
+
+def test_doc_ctime():
+	"""Samba sends the mtime in the UNIX extensions' change-time field, as
+	the POSIX differences table says: a chmod moves the server's ctime
+	but not the one it sends."""
+	share = os.path.join(out_dir('check'), 'ctime')
+	shutil.rmtree(share, ignore_errors=True)
+	os.makedirs(share)
+	path = os.path.join(share, 'file')
+	with open(path, 'w') as f:
+		f.write('ctime\n')
+	os.utime(path, (1000000000, 1000000000))	# 2001-09-09 01:46:40
+	os.chmod(path, 0o600)				# ctime: now
+	real = os.stat(path).st_ctime
+	with guest.Smbd(share) as smbd:
+		res = subprocess.run(
+			['smbclient', f'//127.0.0.1/{smbd.share}', '-p',
+			 str(smbd.port), '-m', 'NT1',
+			 '--option=client min protocol=NT1', '-A', '/dev/stdin',
+			 '-c', 'posix; stat file'],
+			input=f'username={smbd.user}\npassword={smbd.password}\n',
+			capture_output=True, text=True, timeout=60)
+	times = dict(SMBCLIENT_TIME.findall(res.stdout))
+	expect('Change' in times, 'no Change line from smbclient:\n'
+	       + (res.stdout + res.stderr)[-1000:])
+	sent = calendar.timegm(time.strptime(times['Change'],
+					     '%Y-%m-%d %H:%M:%S'))
+	# smbclient rounds the fraction: within 1 s of the mtime, years from
+	# the ctime
+	expect(abs(sent - 1000000000) <= 1,
+	       f'Samba sent the change time {times["Change"]} for a file with '
+	       f'mtime 2001-09-09 01:46:40 and ctime {stamp(real)}: it no '
+	       'longer sends the mtime; update the POSIX differences of '
+	       'cifsroot.rst')
+	return (f'change time sent after a chmod: {times["Change"]}, the '
+		f'mtime; the server\'s ctime: {stamp(real)}')
+
+
+def stamp(t):
+	return time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(t))
+
+
 def test_doc_messages():
 	"""Every message our C code prints is in the troubleshooting table."""
 	code = code_messages(os.path.join(kernel.REPO, 'fs/cifs/cifsroot.c'))
@@ -1189,6 +1236,8 @@ TESTS = [
 	 test_doc_messages),
 	('docs: the tests\' smb.conf has every setting of the documented one',
 	 test_doc_smb_conf),
+	('docs: Samba sends the mtime as the UNIX change time, as the POSIX '
+	 'differences table says', test_doc_ctime),
 	('boot: cifs on / and /sbin/init from the share', test_boot_root),
 	('boot: a file written by the guest is on the share', test_write),
 	('security: a password in cifsroot= is *** in /proc/cmdline',

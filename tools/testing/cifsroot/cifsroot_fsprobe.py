@@ -301,6 +301,11 @@ def test_atime():
 	return note + ', the same on the server'
 
 
+def test_dirtimes():
+	"""Entry operations move their directory's mtime at once."""
+	return probe('dirtimes', 'dirtimes')
+
+
 def test_unlinked():
 	"""Open files whose name is gone are still reached through them."""
 	return probe('unlinked', 'unlinked')
@@ -402,6 +407,8 @@ TESTS = [
 	 'devices keep their exact modes on the server', test_modes),
 	('posix: an atime set before the mtime reads back from the server',
 	 test_atime),
+	('posix: create, mkdir, symlink, mknod, link, rename and unlink move '
+	 'their directory\'s mtime at once', test_dirtimes),
 	('posix: unlinked open files and tmpfile(); fstat, ftruncate, '
 	 'fchmod, fchown, futimens after another client renamed the file',
 	 test_unlinked),

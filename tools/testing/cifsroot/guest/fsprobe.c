@@ -42,6 +42,9 @@
  *	sticky and write bits; the modes must come back exactly.
  *   fsprobe atime FILE
  *	an atime set before the mtime must read back from the server.
+ *   fsprobe dirtimes DIR
+ *	creating, linking, renaming and removing entries moves their
+ *	directory's mtime, and stat() shows it at once.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -58,6 +61,7 @@
 #include <sys/uio.h>
 #include <sys/wait.h>
 #include <sys/xattr.h>
+#include <time.h>
 #include <unistd.h>
 
 #ifndef RWF_APPEND
@@ -912,6 +916,84 @@ static int cmd_atime(int argc, char **argv)
 	return finish("atime before mtime read back");
 }
 
+/* What one entry operation does in the directory @d. */
+static int dir_op(int op, const char *d)
+{
+	char a[4096], b[4096];
+
+	snprintf(a, sizeof(a), "%s/new", d);
+	snprintf(b, sizeof(b), "%s/old", d);
+	switch (op) {
+	case 0:
+		return make_file(a, 0644);
+	case 1:
+		return mkdir(a, 0755);
+	case 2:
+		return symlink("target", a);
+	case 3:
+		return mkfifo(a, 0644);
+	case 4:
+		return link(b, a);
+	case 5:
+		return rename(b, a);
+	default:
+		return unlink(b);
+	}
+}
+
+/*
+ * Each operation that adds or removes an entry moves its directory's mtime,
+ * and stat() shows it at once, as on a local disk: the directory's
+ * attributes were cached just before (well within actimeo), and the server
+ * stamps the change at least 50 ms later.
+ */
+static int cmd_dirtimes(int argc, char **argv)
+{
+	static const char * const ops[] = {
+		"create", "mkdir", "symlink", "mknod", "link", "rename",
+		"unlink",
+	};
+	const struct timespec pause = { 0, 50 * 1000 * 1000 };
+	struct stat before, after;
+	char d[2048], old[4096];
+	size_t i;
+
+	key = "dirtimes";
+	if (argc < 1)
+		return 2;
+	mkdir(argv[0], 0755);
+	for (i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		snprintf(d, sizeof(d), "%s/%s", argv[0], ops[i]);
+		snprintf(old, sizeof(old), "%s/old", d);
+		if (mkdir(d, 0755) || make_file(old, 0644)) {
+			fail("%s: %s", d, strerror(errno));
+			continue;
+		}
+		nanosleep(&pause, NULL);
+		if (stat(d, &before)) {
+			fail("stat %s: %s", d, strerror(errno));
+			continue;
+		}
+		nanosleep(&pause, NULL);
+		if (dir_op(i, d)) {
+			fail("%s: %s", ops[i], strerror(errno));
+			continue;
+		}
+		if (stat(d, &after)) {
+			fail("stat %s: %s", d, strerror(errno));
+			continue;
+		}
+		if (after.st_mtim.tv_sec < before.st_mtim.tv_sec ||
+		    (after.st_mtim.tv_sec == before.st_mtim.tv_sec &&
+		     after.st_mtim.tv_nsec <= before.st_mtim.tv_nsec))
+			fail("%s: the directory's mtime stayed %lld.%09ld",
+			     ops[i], (long long)before.st_mtim.tv_sec,
+			     before.st_mtim.tv_nsec);
+	}
+	return finish("create, mkdir, symlink, mknod, link, rename, unlink "
+		      "move the directory's mtime at once");
+}
+
 static int cmd_mount(int argc, char **argv)
 {
 	key = "mount";
@@ -942,6 +1024,7 @@ int main(int argc, char **argv)
 		{ "posixopen", cmd_posixopen },
 		{ "modes", cmd_modes },
 		{ "atime", cmd_atime },
+		{ "dirtimes", cmd_dirtimes },
 	};
 	size_t i;
 
@@ -950,6 +1033,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);
 	}
-	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator|posixopen|modes|atime ...\n");
+	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator|posixopen|modes|atime|dirtimes ...\n");
 	return 2;
 }

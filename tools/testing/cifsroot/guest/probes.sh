@@ -53,6 +53,7 @@ if fsprobe mount "$src" /mnt/posixopen \
 fi
 probe modes modes $d/modes
 probe atime atime $d/atime
+probe dirtimes dirtimes $d/dirtimes
 
 probe unlinked unlinked $d /mnt/other$d
 probe flock flock $d/lock /mnt/other$d/lock

@@ -277,19 +277,28 @@ MODES = {
 
 def test_modes():
 	"""Set-id, sticky and write bits, fifos and devices keep their exact
-	modes, in the guest and on the server (the documented smb.conf)."""
-	note = probe('modes', 'modes')
+	modes, in the guest and on the server (the documented smb.conf), on
+	the root and on a nosetuids mount, which sends the create's mode
+	alone."""
+	notes = []
+	for name in ('modes', 'modes-nosetuids'):
+		notes.append(f'{name}: {probe(name, "modes")}')
 	boot = check.main_boot()
 	wrong = []
-	for name, (mode, dev) in sorted(MODES.items()):
-		st = os.lstat(boot.path('probe/modes/' + name))
-		if st.st_mode != mode:
-			wrong.append(f'{name} {st.st_mode:o}, not {mode:o}')
-		if dev and (os.major(st.st_rdev), os.minor(st.st_rdev)) != dev:
-			wrong.append(f'{name} device {os.major(st.st_rdev)}:'
-				     f'{os.minor(st.st_rdev)}')
+	for where in ('modes', 'modes-nosetuids'):
+		for name, (mode, dev) in sorted(MODES.items()):
+			st = os.lstat(boot.path(f'probe/{where}/{name}'))
+			if st.st_mode != mode:
+				wrong.append(f'{where}/{name} {st.st_mode:o}, '
+					     f'not {mode:o}')
+			if dev and (os.major(st.st_rdev),
+				    os.minor(st.st_rdev)) != dev:
+				wrong.append(f'{where}/{name} device '
+					     f'{os.major(st.st_rdev)}:'
+					     f'{os.minor(st.st_rdev)}')
 	check.expect(not wrong, 'server: ' + '; '.join(wrong))
-	return f'{note}; {len(MODES)} objects the same on the server'
+	return (f'{"; ".join(notes)}; {len(MODES)} objects each, the same '
+		'on the server')
 
 
 def test_atime():
@@ -404,7 +413,8 @@ TESTS = [
 	 'and leaves POSIX opens on: its later objects are its own, with '
 	 'their modes', test_posix_open),
 	('posix: set-id, sticky, group and other write bits, a fifo and '
-	 'devices keep their exact modes on the server', test_modes),
+	 'devices keep their exact modes on the server, also on a nosetuids '
+	 'mount', test_modes),
 	('posix: an atime set before the mtime reads back from the server',
 	 test_atime),
 	('posix: create, mkdir, symlink, mknod, link, rename and unlink move '

@@ -14,7 +14,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_kernel as kernel  # noqa: E402
-from cifsroot_common import HarnessError, log  # noqa: E402
+from cifsroot_common import HarnessError, cache_lock, log  # noqa: E402
 
 
 def main(argv):
@@ -33,6 +33,11 @@ def main(argv):
 	c.add_argument('-k', dest='only', default='',
 		       help='run only the tests whose name contains this')
 	args = p.parse_args(argv)
+	with cache_lock():
+		return run_step(args)
+
+
+def run_step(args):
 	try:
 		if args.step == 'fetch':
 			kernel.fetch()

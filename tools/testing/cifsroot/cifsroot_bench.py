@@ -26,7 +26,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_kernel as kernel  # noqa: E402
-from cifsroot_common import (HarnessError, cache_dir, log, out_dir, run,  # noqa: E402
+from cifsroot_common import (HarnessError, cache_dir, cache_lock, log,  # noqa: E402
+			     out_dir, run,
 			     step)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -724,6 +725,11 @@ def main(argv):
 	p.add_argument('--debian', type=int, default=3,
 		       help='boots of Debian with our kernel (default 3, 0: none)')
 	args = p.parse_args(argv)
+	with cache_lock():
+		return bench(args)
+
+
+def bench(args):
 	try:
 		builds, equal = build_kernels()
 		if args.build_only:

@@ -3,6 +3,7 @@
 #
 # Unit tests of the judging code of cifsroot_check.py.
 
+import os
 import unittest
 
 import cifsroot_check as check
@@ -43,6 +44,77 @@ class ParseKtapTest(unittest.TestCase):
 
 	def test_missing_suite(self):
 		self.assertEqual(check.parse_ktap(self.strip(KTAP), 'nosuch'), [])
+
+
+def recorded(name):
+	with open(os.path.join(os.path.dirname(os.path.abspath(__file__)),
+			       'test_data', name)) as f:
+		return f.read()
+
+
+class KunitJudgeTest(unittest.TestCase):
+	"""The KUnit judge on a recorded console, and on mutations of it."""
+
+	def setUp(self):
+		self.console = recorded('kunit-console.txt')
+
+	def test_recorded_run_passes(self):
+		self.assertIn('183 cases passed', check.judge_kunit(self.console))
+
+	def test_plan_adds_up(self):
+		self.assertEqual(check.ktap_plan_errors(self.console, 'cifsroot'),
+				 [])
+
+	def test_skip_is_not_a_pass(self):
+		console = self.console.replace(
+			'ok 12 cifs_root_test_preparse',
+			'ok 12 cifs_root_test_preparse # SKIP no server')
+		with self.assertRaisesRegex(check.Failed, 'skipped'):
+			check.judge_kunit(console)
+
+	def test_missing_case_fails(self):
+		console = '\n'.join(line for line in self.console.splitlines()
+				    if not line.endswith('ok 5 three digit octets'))
+		self.assertTrue(check.ktap_plan_errors(console, 'cifsroot'))
+		with self.assertRaises(check.Failed):
+			check.judge_kunit(console)
+
+	def test_short_plan_fails(self):
+		console = self.console.replace('    1..12', '    1..13')
+		with self.assertRaisesRegex(check.Failed, 'plan 1..13'):
+			check.judge_kunit(console)
+
+	def test_declared_counts(self):
+		source = """static const struct t cases[] = {
+	OK("a", 1),
+	BAD("b",
+	    2),
+	{ .name = "c" },
+};
+KUNIT_ARRAY_PARAM(x, cases, desc);
+static struct kunit_case c[] = {
+	KUNIT_CASE_PARAM(test_parse, x_gen_params),
+	KUNIT_CASE(test_other),
+	{}
+};
+"""
+		self.assertEqual(check.kunit_declared(source), (2, 3))
+
+
+class ConsoleProblemsTest(unittest.TestCase):
+	def test_reports_are_caught(self):
+		for line in ('[ 1.0] INFO: task sh:91 blocked for more than 120 '
+			     'seconds.',
+			     '[ 1.0] rcu: INFO: rcu_sched self-detected stall on '
+			     'CPU',
+			     '[ 1.0] Call Trace:',
+			     '[ 1.0] watchdog: BUG: soft lockup - CPU#0 stuck',
+			     '[ 1.0] WARNING: CPU: 0 PID: 1 at fs/x.c:1'):
+			self.assertEqual(check.console_problems(line), [line])
+
+	def test_clean_console(self):
+		console = recorded('kunit-console.txt')
+		self.assertEqual(check.console_problems(console), [])
 
 
 class PrintedPasswordTest(unittest.TestCase):

@@ -3,6 +3,8 @@
 # Shared helpers of the cifsroot harness: where things live, logging with
 # elapsed time, running commands.
 
+import contextlib
+import fcntl
 import functools
 import os
 import subprocess
@@ -37,6 +39,31 @@ def log(msg):
 	print(f'[{time.monotonic() - START:7.1f}s] {msg}', flush=True)
 
 
+@contextlib.contextmanager
+def cache_lock():
+	"""Hold the cache for one run: two runs would check different commits
+	out in the same kernel tree. A second run waits for the first."""
+	path = os.path.join(cache_dir(), 'lock')
+	with open(path, 'a+') as f:
+		try:
+			fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+		except BlockingIOError:
+			f.seek(0)
+			holder = f.read().strip() or 'another run'
+			log(f'waiting for the cache, held by {holder}')
+			fcntl.flock(f, fcntl.LOCK_EX)
+		f.seek(0)
+		f.truncate()
+		f.write(f'pid {os.getpid()}\n')
+		f.flush()
+		try:
+			yield
+		finally:
+			f.seek(0)
+			f.truncate()
+			fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def step(name):
 	"""Decorate a named harness step: announce it and its elapsed time."""
 	def wrap(fn):
@@ -53,12 +80,48 @@ def step(name):
 	return wrap
 
 
+# The Debian package of each program the harness runs (deps.sh installs
+# them), for the one line that says what is missing.
+PACKAGE_OF = {
+	'qemu-system-x86_64': 'qemu-system-x86', 'smbd': 'samba',
+	'smbpasswd': 'samba', 'smbclient': 'smbclient',
+	'smbstatus': 'samba', 'dnsmasq': 'dnsmasq-base', 'ip': 'iproute2',
+	'busybox': 'busybox-static', 'debootstrap': 'debootstrap',
+	'sparse': 'sparse', 'gcc': 'build-essential',
+	'make': 'build-essential', 'clang': 'clang', 'ccache': 'ccache',
+	'git': 'git', 'gnuplot': 'gnuplot-nox', 'cpio': 'cpio',
+	'xz': 'xz-utils', 'unifdef': 'unifdef',
+}
+
+
+def missing_program(cmd):
+	"""HarnessError naming the package of a program that is not there."""
+	prog = os.path.basename(cmd[0])
+	package = PACKAGE_OF.get(prog)
+	where = f'Debian package {package}' if package else 'its package'
+	return HarnessError(f'{prog} is not installed: install {where} '
+			    '(make deps does)')
+
+
+def popen(cmd, **kwargs):
+	"""subprocess.Popen that names the package of a missing program."""
+	try:
+		return subprocess.Popen(cmd, **kwargs)
+	except FileNotFoundError:
+		raise missing_program(cmd) from None
+
+
 def run(cmd, check=True, capture=False, input=None, **kwargs):
 	"""Run a command; on failure raise with its output."""
-	res = subprocess.run(cmd, text=True, input=input,
-			     stdout=subprocess.PIPE if capture else None,
-			     stderr=subprocess.PIPE if capture else None,
-			     **kwargs)
+	try:
+		res = subprocess.run(cmd, text=True, input=input,
+				     stdout=subprocess.PIPE if capture else None,
+				     stderr=subprocess.PIPE if capture else None,
+				     **kwargs)
+	except FileNotFoundError:
+		if kwargs.get('cwd') and not os.path.isdir(kwargs['cwd']):
+			raise
+		raise missing_program(cmd) from None
 	if check and res.returncode != 0:
 		detail = ''
 		if capture:
@@ -66,6 +129,29 @@ def run(cmd, check=True, capture=False, input=None, **kwargs):
 		raise HarnessError(f'command failed ({res.returncode}): '
 				   f'{" ".join(cmd)}{detail[-4000:]}')
 	return res
+
+
+def once(fn):
+	"""Run fn() once; later calls return its result or raise its error.
+
+	For fixtures that many tests share (a kernel build, a boot): a failed
+	one fails every test that needs it without being run again, which
+	functools.lru_cache does not do (it caches no exception).
+	"""
+	done = []
+
+	@functools.wraps(fn)
+	def wrapper():
+		if not done:
+			try:
+				done.append((fn(), None))
+			except Exception as e:  # noqa: BLE001 - replayed below
+				done.append((None, e))
+		result, error = done[0]
+		if error is not None:
+			raise error
+		return result
+	return wrapper
 
 
 class LazyModule:

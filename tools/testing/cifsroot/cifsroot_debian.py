@@ -30,8 +30,8 @@ import uuid
 from email.utils import formatdate
 
 import cifsroot_guest as guest
-from cifsroot_common import (HarnessError, LazyModule, cache_dir, log, out_dir,
-			     run)
+from cifsroot_common import (HarnessError, LazyModule, cache_dir, log, once,
+			     out_dir, run)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -573,7 +573,7 @@ _image = None
 _where = None
 
 
-@functools.lru_cache(maxsize=None)
+@once
 def debian_boots():
 	"""The two boots every test of this file judges, run once."""
 	boots = DebianBoots(_image or check.kernel_image(),

@@ -23,7 +23,8 @@ import threading
 import time
 
 import cifsroot_kernel as kernel
-from cifsroot_common import HarnessError, REPO, log, out_dir, run, step
+from cifsroot_common import (HarnessError, REPO, log, out_dir, popen, run,
+			     step)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GUEST_INIT = os.path.join(HERE, 'guest', 'init')
@@ -319,7 +320,7 @@ class Smbd:
 		cmd = prefix + ['smbd', '--foreground', '--no-process-group',
 				'--debug-stdout', '-s', self.conf]
 		with open(self.log_path, 'w') as logf:
-			self.proc = subprocess.Popen(
+			self.proc = popen(
 				cmd, stdin=subprocess.DEVNULL, stdout=logf,
 				stderr=subprocess.STDOUT,
 				start_new_session=True)
@@ -340,7 +341,7 @@ class Smbd:
 		Returns when it became ready, on the time.monotonic() clock, to
 		within 10 ms: a probe polls the port from where smbd listens.
 		"""
-		probe = subprocess.Popen(
+		probe = popen(
 			netns_prefix(self.netns) +
 			[sys.executable, '-c', READY_PROBE, self.interfaces[0],
 			 str(self.port), str(self.START_TIMEOUT)],
@@ -563,7 +564,7 @@ class Boot:
 		self.logf = open(log_path, 'wb') if log_path else None
 		self.t0 = time.monotonic()
 		try:
-			self.proc = subprocess.Popen(
+			self.proc = popen(
 				cmd, stdin=subprocess.DEVNULL,
 				stdout=subprocess.PIPE,
 				stderr=subprocess.STDOUT,

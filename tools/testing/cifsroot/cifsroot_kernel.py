@@ -238,6 +238,10 @@ def strip_leftovers(wt, commit='base'):
 	out = git(wt, 'grep', '-n', '-e', 'CIFS_ROOT', '-e', 'Root_CIFS',
 		  '-e', 'cifsroot', commit, '--', '.',
 		  capture=True, check=False)
+	# 1 is "no match"; anything else but a match is git failing
+	if out.returncode not in (0, 1):
+		raise HarnessError(f'git grep failed ({out.returncode}): '
+				   + out.stderr[-500:])
 	bad = []
 	for line in out.stdout.splitlines():
 		path = line.split(':')[1]
@@ -572,6 +576,9 @@ def kconfig_with(extra):
 
 def warnings_of(tree, out, objects):
 	"""sparse (C=2) and W=1 warnings of `objects`, without line numbers."""
+	if not shutil.which('sparse'):
+		raise HarnessError('sparse is not installed (Debian package '
+				   'sparse)')
 	found = set()
 	for obj in objects:
 		# an object that is up to date would not show its warnings
@@ -579,6 +586,10 @@ def warnings_of(tree, out, objects):
 			os.unlink(os.path.join(out, obj))
 		res = kmake(tree, out, 'W=1', 'C=2', obj, capture=True,
 			    check=False)
+		if res.returncode != 0:
+			raise HarnessError(f'make W=1 C=2 {obj} failed '
+					   f'({res.returncode}):\n' +
+					   (res.stdout + res.stderr)[-2000:])
 		for line in (res.stdout + res.stderr).splitlines():
 			if 'warning:' not in line and 'error:' not in line:
 				continue
@@ -604,12 +615,26 @@ def new_warnings():
 	return sorted(after - before), objects
 
 
+# kernel-doc -v warnings that upstream has since made no-ops: a function
+# without parameters has its description before its first section.
+KERNEL_DOC_IGNORED = ('contents before sections',)
+
+
 def kernel_doc(paths):
-	"""scripts/kernel-doc -none on `paths`; returns its warnings."""
+	"""scripts/kernel-doc -v -none on `paths`; returns its warnings.
+
+	-v is 6.1's -Wall: it adds the missing return value descriptions.
+	"""
 	tree = tree_dir()
-	res = run([os.path.join(tree, 'scripts', 'kernel-doc'), '-none']
+	res = run([os.path.join(tree, 'scripts', 'kernel-doc'), '-v', '-none']
 		  + paths, cwd=tree, capture=True, check=False)
-	return [l for l in (res.stdout + res.stderr).splitlines() if l.strip()]
+	out = (res.stdout + res.stderr).splitlines()
+	if res.returncode not in (0, 1) and not out:
+		raise HarnessError(f'kernel-doc exited {res.returncode}')
+	return [line for line in out
+		if re.search(r'\b(warning|error)\b', line, re.I) and
+		not re.match(r'\d+ warnings?$', line.strip()) and
+		not any(i in line for i in KERNEL_DOC_IGNORED)]
 
 
 def maintainers(patch):

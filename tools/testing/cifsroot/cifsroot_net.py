@@ -20,7 +20,7 @@ import tempfile
 import time
 
 import cifsroot_guest as guest
-from cifsroot_common import HarnessError, log, run
+from cifsroot_common import HarnessError, log, popen, run
 
 BRIDGE = 'br0'
 HOST4 = '10.55.0.1'
@@ -164,7 +164,7 @@ class TestNet:
 		self.dnsmasq_log = os.path.join(self.tmp, 'dnsmasq.log')
 		cmd = self.prefix() + self.dnsmasq_command(hosts, root_path, ra)
 		with open(os.path.join(self.tmp, 'dnsmasq.out'), 'w') as out:
-			self.dnsmasq = subprocess.Popen(
+			self.dnsmasq = popen(
 				cmd, stdin=subprocess.DEVNULL, stdout=out,
 				stderr=subprocess.STDOUT,
 				start_new_session=True)

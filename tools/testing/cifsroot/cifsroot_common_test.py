@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# Unit tests of cifsroot_common.py.
+
+import unittest
+
+from cifsroot_common import HarnessError, once, run
+
+
+class OnceTest(unittest.TestCase):
+	def test_result_is_kept(self):
+		calls = []
+
+		@once
+		def fixture():
+			calls.append(1)
+			return 'built'
+		self.assertEqual(fixture(), 'built')
+		self.assertEqual(fixture(), 'built')
+		self.assertEqual(len(calls), 1)
+
+	def test_failure_is_replayed_not_retried(self):
+		calls = []
+
+		@once
+		def fixture():
+			calls.append(1)
+			raise HarnessError('smbd did not start')
+		for _ in range(3):
+			with self.assertRaisesRegex(HarnessError, 'did not start'):
+				fixture()
+		self.assertEqual(len(calls), 1)
+
+
+class MissingProgramTest(unittest.TestCase):
+	def test_names_the_package(self):
+		with self.assertRaisesRegex(HarnessError,
+					    'smbd-nope is not installed'):
+			run(['smbd-nope', '--version'])
+
+	def test_known_program(self):
+		from cifsroot_common import missing_program
+		self.assertIn('Debian package samba',
+			      str(missing_program(['/usr/sbin/smbd'])))
+
+
+class CacheLockTest(unittest.TestCase):
+	def test_second_run_waits(self):
+		import os
+		import subprocess
+		import sys
+		import tempfile
+		import time
+		from cifsroot_common import cache_lock
+		with tempfile.TemporaryDirectory() as d:
+			env = dict(os.environ, CIFSROOT_CACHE=d)
+			os.environ['CIFSROOT_CACHE'] = d
+			try:
+				with cache_lock():
+					child = subprocess.Popen(
+						[sys.executable, '-c',
+						 'from cifsroot_common import cache_lock\n'
+						 'with cache_lock(): print("got it")'],
+						env=env, stdout=subprocess.PIPE,
+						stderr=subprocess.PIPE, text=True)
+					time.sleep(0.5)
+					self.assertIsNone(child.poll())
+				out, err = child.communicate(timeout=10)
+			finally:
+				del os.environ['CIFSROOT_CACHE']
+		self.assertTrue(out.endswith('got it\n'), out)
+		self.assertIn('waiting for the cache, held by pid', err + out)
+
+
+if __name__ == '__main__':
+	unittest.main()

@@ -56,8 +56,8 @@ def run_step(args):
 			import cifsroot_guest as guest
 			return guest.interactive_boot(args.cmd)
 		elif args.step == 'check':
-			import cifsroot_check as check
-			return check.main(args.only)
+			import cifsroot_runner as runner
+			return runner.main(args.only)
 	except HarnessError as e:
 		log('error: ' + str(e))
 		return 1

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import threading
 import time
-import traceback
 
 import cifsroot_fsprobe as fsprobe
 import cifsroot_guest as guest
@@ -242,13 +241,13 @@ def main_boot():
 
 def test_harness():
 	"""The harness's own unit tests."""
-	res = subprocess.run([sys.executable, '-m', 'unittest', '-q',
-			      'cifsroot_check_test', 'cifsroot_guest_test',
-			      'cifsroot_net_test', 'cifsroot_faults_test',
-			      'cifsroot_bench_test', 'cifsroot_debian_test',
-			      'cifsroot_fsprobe_test', 'cifsroot_common_test'],
+	res = subprocess.run([sys.executable, '-m', 'unittest', 'discover'],
 			     cwd=HERE, capture_output=True, text=True)
 	expect(res.returncode == 0, res.stderr[-3000:])
+	m = re.search(r'^Ran (\d+) tests?', res.stderr, re.M)
+	expect(m and int(m.group(1)) >= 100,
+	       'unittest discover ran too few tests:\n' + res.stderr[-500:])
+	return m.group(0)
 
 
 def test_strip():
@@ -1448,7 +1447,10 @@ TESTS = [
 	 test_setgid_group),
 	('owner: 0600 keeps uid 65534 out of root files, not its own',
 	 test_permissions),
-] + fsprobe.TESTS + [
+]
+
+# After the fsprobe tests of the main boot (cifsroot_probes.py).
+NET_TESTS = [
 	('net: root path and user from DHCP, password from the command line',
 	 test_dhcp_root_path),
 	('net: a password in the DHCP root path is refused, not printed',
@@ -1483,55 +1485,8 @@ TESTS = [
 	 test_kunit_sanitizers),
 ]
 
-# Faults of the server and the network (cifsroot_faults.py).
-def _fault_tests():
-	import cifsroot_faults
-	return cifsroot_faults.TESTS
-
-
-TESTS += _fault_tests()
-
-
-# A Debian 12 system with systemd on the SMB root (cifsroot_debian.py).
-def _debian_tests():
-	import cifsroot_debian
-	return cifsroot_debian.TESTS
-
-
-TESTS += _debian_tests()
-
 # Judges every boot above, so it runs last.
 FINAL_TESTS = [
 	('console: no boot printed BUG, Oops, WARNING, KASAN, UBSAN',
 	 test_consoles),
 ]
-
-
-def main(only=''):
-	for path in glob.glob(os.path.join(out_dir('check'), '*.log')):
-		os.unlink(path)
-	selected = [(n, f) for n, f in TESTS if only in n] + FINAL_TESTS
-	print('KTAP version 1')
-	print(f'1..{len(selected)}')
-	passed = failed = 0
-	for i, (name, fn) in enumerate(selected, 1):
-		t0 = time.monotonic()
-		try:
-			note = fn()
-			ok, detail = True, note or ''
-		except (Failed, HarnessError) as e:
-			ok, detail = False, str(e)
-		except Exception:	# a bug in the test: report it, go on
-			ok, detail = False, traceback.format_exc()
-		took = time.monotonic() - t0
-		if ok:
-			passed += 1
-		else:
-			failed += 1
-		print(f'{"ok" if ok else "not ok"} {i} - {name} ({took:.0f}s)'
-		      + (f' # {detail}' if ok and detail else ''), flush=True)
-		if not ok:
-			for line in detail.splitlines():
-				print('# ' + line)
-	print(f'{passed} passed, {failed} failed', flush=True)
-	return 1 if failed else 0

@@ -152,18 +152,3 @@ def once(fn):
 			raise error
 		return result
 	return wrapper
-
-
-class LazyModule:
-	"""A module imported when one of its names is first used.
-
-	For modules that cifsroot_check imports while they need its helpers
-	(Failed, expect, main_boot) only when a test runs.
-	"""
-
-	def __init__(self, name):
-		self._name = name
-
-	def __getattr__(self, attr):
-		import importlib
-		return getattr(importlib.import_module(self._name), attr)

@@ -73,5 +73,49 @@ class CacheLockTest(unittest.TestCase):
 		self.assertIn('waiting for the cache, held by pid', err + out)
 
 
+def import_graph(directory):
+	"""{module: modules of the harness it imports}, at any depth."""
+	import glob
+	import os
+	import re
+	graph = {}
+	for path in glob.glob(os.path.join(directory, 'cifsroot*.py')):
+		with open(path) as f:
+			src = f.read()
+		found = re.findall(r'^\s*(?:import (cifsroot_\w+)|'
+				   r'from (cifsroot_\w+) import)', src, re.M)
+		graph[os.path.basename(path)[:-3]] = {a or b for a, b in found}
+	return graph
+
+
+def cycle_of(graph):
+	"""One import cycle of `graph` as a list of modules, or None."""
+	def visit(node, path):
+		for dep in sorted(graph.get(node, ())):
+			if dep in path:
+				return path[path.index(dep):] + [dep]
+			found = visit(dep, path + [dep])
+			if found:
+				return found
+		return None
+	for node in sorted(graph):
+		found = visit(node, [node])
+		if found:
+			return found
+	return None
+
+
+class ImportGraphTest(unittest.TestCase):
+	def test_no_cycle(self):
+		import os
+		graph = import_graph(os.path.dirname(os.path.abspath(__file__)))
+		self.assertIn('cifsroot_runner', graph)
+		self.assertIsNone(cycle_of(graph))
+
+	def test_a_cycle_is_found(self):
+		graph = {'a': {'b'}, 'b': {'c'}, 'c': {'a'}, 'd': set()}
+		self.assertEqual(cycle_of(graph), ['a', 'b', 'c', 'a'])
+
+
 if __name__ == '__main__':
 	unittest.main()

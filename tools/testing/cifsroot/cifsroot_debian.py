@@ -29,15 +29,13 @@ import time
 import uuid
 from email.utils import formatdate
 
+import cifsroot_check as check
 import cifsroot_guest as guest
-from cifsroot_common import (HarnessError, LazyModule, cache_dir, log, once,
-			     out_dir, run)
+from cifsroot_common import (HarnessError, cache_dir, log, once, out_dir,
+			     run)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-
-# cifsroot_check imports this module: use it once a test runs
-check = LazyModule('cifsroot_check')
 GUEST_DIR = os.path.join(HERE, 'guest')
 TREE_SCRIPT = os.path.join(GUEST_DIR, 'debian-tree.sh')
 CHECK_SCRIPT = os.path.join(GUEST_DIR, 'debian-check.sh')

@@ -13,8 +13,6 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-# cifsroot_check collects cifsroot_debian's tests: load it first
-import cifsroot_check  # noqa: E402,F401
 import cifsroot_debian as debian  # noqa: E402
 import cifsroot_guest as guest  # noqa: E402
 

@@ -117,6 +117,39 @@ class ImpairmentTest(unittest.TestCase):
 				faults.Impairment(**kw)
 
 
+def tcp_frame(sport, dport, v6=False):
+	"""A minimal Ethernet frame carrying a TCP header."""
+	tcp = sport.to_bytes(2, 'big') + dport.to_bytes(2, 'big') + bytes(16)
+	if v6:
+		ip = bytes([0x60, 0, 0, 0, 0, 20, 6, 64]) + bytes(32)
+		return bytes(12) + b'\x86\xdd' + ip + tcp
+	ip = bytes([0x45, 0, 0, 40, 0, 0, 0, 0, 64, 6]) + bytes(10)
+	return bytes(12) + b'\x08\x00' + ip + tcp
+
+
+class SmbFrameTest(unittest.TestCase):
+	def test_smb_both_ways_and_families(self):
+		self.assertTrue(faults.is_smb(tcp_frame(40000, 445)))
+		self.assertTrue(faults.is_smb(tcp_frame(445, 40000)))
+		self.assertTrue(faults.is_smb(tcp_frame(40000, 445, v6=True)))
+
+	def test_other_traffic(self):
+		self.assertFalse(faults.is_smb(tcp_frame(40000, 22)))
+		arp = bytes(12) + b'\x08\x06' + bytes(28)
+		self.assertFalse(faults.is_smb(arp))
+		udp = bytearray(tcp_frame(67, 68))
+		udp[23] = 17
+		self.assertFalse(faults.is_smb(bytes(udp)))
+		self.assertFalse(faults.is_smb(b'short'))
+
+	def test_only_smb_losses_counted_as_such(self):
+		imp = faults.Impairment(loss=1.0, seed=1)
+		imp.offer(0.0, TO, tcp_frame(40000, 445))
+		imp.offer(0.0, TO, tcp_frame(68, 67))
+		self.assertEqual(imp.counts[TO]['lost'], 2)
+		self.assertEqual(imp.counts[TO]['smb_lost'], 1)
+
+
 class CommandTest(unittest.TestCase):
 	"""The relay's control lines."""
 

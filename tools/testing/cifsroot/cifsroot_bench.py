@@ -26,6 +26,8 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_kernel as kernel  # noqa: E402
+from cifsroot_judge import guest_seconds as printk_time  # noqa: E402
+from cifsroot_judge import printk_lines  # noqa: E402
 from cifsroot_common import (HarnessError, cache_dir, cache_lock, log,  # noqa: E402
 			     out_dir, run,
 			     step)
@@ -72,7 +74,6 @@ TARGETS = {
 	'untar': ('ratio', 1.0, 'ratio <= 1.00'),
 }
 
-PRINTK_LINE = re.compile(r'^\[\s*(\d+\.\d+)\] (.*)$')
 MARK = 'bench: mark '
 MOUNT = 'bench: mount '
 
@@ -93,24 +94,6 @@ def ratio(ours, reference):
 	if ours is None or reference in (None, 0):
 		return None
 	return ours / reference
-
-
-def printk_lines(console):
-	"""(printk seconds, text) of each console line with a printk time."""
-	found = []
-	for line in console.splitlines():
-		m = PRINTK_LINE.match(line.strip('\r'))
-		if m:
-			found.append((float(m.group(1)), m.group(2)))
-	return found
-
-
-def printk_time(console, text):
-	"""The printk time of the first console line containing `text`."""
-	for at, line in printk_lines(console):
-		if text in line:
-			return at
-	return None
 
 
 def marks_of(stamped):

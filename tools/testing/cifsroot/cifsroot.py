@@ -5,7 +5,7 @@
 # system from Samba, boot QEMU from it and judge what happened.
 #
 # Each step can be called by name:
-#   cifsroot.py fetch|strip|apply|series|build|rootfs|boot|check
+#   cifsroot.py fetch|strip|apply|series|build|rootfs|boot|check|judge
 
 import argparse
 import os
@@ -32,7 +32,16 @@ def main(argv):
 	c = sub.add_parser('check', help='run every test')
 	c.add_argument('-k', dest='only', default='',
 		       help='run only the tests whose name contains this')
+	c.add_argument('--json', metavar='FILE',
+		       help='also write the results to FILE as JSON')
+	j = sub.add_parser('judge', help='re-judge the consoles a run left')
+	j.add_argument('dir', nargs='?', default='out/check',
+		       help='where the run left them (default out/check)')
+	j.add_argument('--json', metavar='FILE',
+		       help='also write the results to FILE as JSON')
 	args = p.parse_args(argv)
+	if args.step == 'judge':	# reads saved logs only
+		return run_step(args)
 	with cache_lock():
 		return run_step(args)
 
@@ -57,7 +66,10 @@ def run_step(args):
 			return guest.interactive_boot(args.cmd)
 		elif args.step == 'check':
 			import cifsroot_runner as runner
-			return runner.main(args.only)
+			return runner.main(args.only, args.json)
+		elif args.step == 'judge':
+			import cifsroot_runner as runner
+			return runner.judge(args.dir, args.json)
 	except HarnessError as e:
 		log('error: ' + str(e))
 		return 1

@@ -9,8 +9,13 @@
 #   cifsroot_probes  fsprobe's probes in the main boot
 #   cifsroot_faults  faults of the server and the network
 #   cifsroot_debian  a Debian system with systemd on the root
+#
+# judge() re-judges the consoles a run left in a directory, with no
+# kernel, server or QEMU.
 
+import dataclasses
 import glob
+import json
 import os
 import time
 import traceback
@@ -20,6 +25,7 @@ import cifsroot_debian as debian
 import cifsroot_faults as faults
 import cifsroot_probes as probes
 from cifsroot_common import HarnessError, out_dir
+from cifsroot_judge import console_problems, parse_ktap
 
 # (name, function) in the order they run; the console scan judges every
 # boot of the run, so it comes last.
@@ -28,32 +34,86 @@ TESTS = (check.TESTS + probes.TESTS + check.NET_TESTS + faults.TESTS +
 FINAL_TESTS = check.FINAL_TESTS
 
 
-def main(only=''):
+@dataclasses.dataclass
+class Result:
+	"""The outcome of one test."""
+	number: int
+	name: str
+	ok: bool
+	seconds: float
+	detail: str = ''
+
+	def ktap(self):
+		"""The result as KTAP lines."""
+		line = (f'{"ok" if self.ok else "not ok"} {self.number} - '
+			f'{self.name} ({self.seconds:.0f}s)')
+		if self.ok:
+			return line + (f' # {self.detail}' if self.detail else '')
+		return '\n'.join([line] + ['# ' + d for d in
+					   self.detail.splitlines()])
+
+
+def run_test(number, name, fn):
+	"""Run one test function; its Result."""
+	t0 = time.monotonic()
+	try:
+		ok, detail = True, fn() or ''
+	except (check.Failed, HarnessError) as e:
+		ok, detail = False, str(e)
+	except Exception:	# a bug in the test: report it, go on
+		ok, detail = False, traceback.format_exc()
+	return Result(number, name, ok, time.monotonic() - t0, detail)
+
+
+def report(tests, json_path=None):
+	"""Run (name, fn) tests as KTAP; 0 when all passed."""
+	print('KTAP version 1')
+	print(f'1..{len(tests)}')
+	results = []
+	for i, (name, fn) in enumerate(tests, 1):
+		results.append(run_test(i, name, fn))
+		print(results[-1].ktap(), flush=True)
+	passed = sum(r.ok for r in results)
+	failed = len(results) - passed
+	print(f'{passed} passed, {failed} failed', flush=True)
+	if json_path:
+		with open(json_path, 'w') as f:
+			json.dump([dataclasses.asdict(r) for r in results], f,
+				  indent=1)
+	return 1 if failed else 0
+
+
+def main(only='', json_path=None):
 	"""Run the tests whose name contains `only`; 0 when all passed."""
 	for path in glob.glob(os.path.join(out_dir('check'), '*.log')):
 		os.unlink(path)
 	selected = [(n, f) for n, f in TESTS if only in n] + FINAL_TESTS
-	print('KTAP version 1')
-	print(f'1..{len(selected)}')
-	passed = failed = 0
-	for i, (name, fn) in enumerate(selected, 1):
-		t0 = time.monotonic()
-		try:
-			note = fn()
-			ok, detail = True, note or ''
-		except (check.Failed, HarnessError) as e:
-			ok, detail = False, str(e)
-		except Exception:	# a bug in the test: report it, go on
-			ok, detail = False, traceback.format_exc()
-		took = time.monotonic() - t0
-		if ok:
-			passed += 1
-		else:
-			failed += 1
-		print(f'{"ok" if ok else "not ok"} {i} - {name} ({took:.0f}s)'
-		      + (f' # {detail}' if ok and detail else ''), flush=True)
-		if not ok:
-			for line in detail.splitlines():
-				print('# ' + line)
-	print(f'{passed} passed, {failed} failed', flush=True)
-	return 1 if failed else 0
+	return report(selected, json_path)
+
+
+def console_judges(path):
+	"""(name, fn) judges of one saved console log."""
+	name = os.path.basename(path)
+
+	def read():
+		with open(path, errors='replace') as f:
+			return f.read()
+
+	def clean():
+		hits = console_problems(read())
+		check.expect(not hits, '\n'.join(hits[:20]))
+		return 'clean'
+	judges = [(f'{name}: no kernel report', clean)]
+	if parse_ktap(read(), check.KUNIT_SUITE):
+		judges.append((f'{name}: the KUnit suite passed as declared',
+			       lambda: check.judge_kunit(read())))
+	return judges
+
+
+def judge(directory, json_path=None):
+	"""Re-judge the consoles of a past run in `directory` (out/check)."""
+	logs = sorted(glob.glob(os.path.join(directory, '*.log')))
+	if not logs:
+		raise HarnessError(f'no *.log in {directory}')
+	tests = [j for path in logs for j in console_judges(path)]
+	return report(tests, json_path)

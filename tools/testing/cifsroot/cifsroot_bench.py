@@ -544,8 +544,7 @@ def panic_boot(name, image, pair):
 	share = os.path.join(out_dir('bench'), 'share-empty')
 	os.makedirs(share, exist_ok=True)
 	with guest.Smbd(share) as smbd:
-		source = (f'//{guest.HOST_ADDR}/nosuch,port={smbd.port},'
-			  f'username={smbd.user},password={smbd.password}')
+		source = smbd.source(share='nosuch')
 		res = guest.boot(image, guest.cmdline_for(source),
 				 boot_log(name, 'missing', pair),
 				 timeout=PANIC_TIMEOUT)

@@ -364,11 +364,9 @@ def panic_boot(name, want, share=None, password=None, options='',
 	os.makedirs(share_dir, exist_ok=True)
 	log_path = os.path.join(out_dir('check'), name + '.log')
 	with guest.Smbd(share_dir, settings=settings) as smbd:
-		source = (f'//{guest.HOST_ADDR}/{share or smbd.share},'
-			  f'port={smbd.port},username={smbd.user},'
-			  f'password={password or smbd.password}')
-		if options:
-			source += ',' + options
+		if password:
+			smbd.password = password	# what the guest sends
+		source = smbd.source(share=share, options=options)
 		res = guest.boot(image, guest.cmdline_for(source), log_path,
 				 timeout=180)
 	expect(not res.timed_out, 'no panic: ' + guest.explain_failure(res))
@@ -553,9 +551,8 @@ def test_signing():
 		lock = os.path.join(share, 'etc', 'cifsroot', 'signlock')
 		fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 		with os.fdopen(fd, 'w') as f:
-			f.write(f'//{guest.HOST_ADDR}/{smbd.share} port={smbd.port},'
-				f'username={smbd.user},password={smbd.password},'
-				'vers=1.0,sign,forcemandatorylock,nosharesock\n')
+			f.write(smbd.mount_line(options='vers=1.0,sign,'
+						'forcemandatorylock,nosharesock'))
 		res = guest.boot(kernel_image(), guest.cmdline(smbd, options='sign'),
 				 os.path.join(out_dir('check'), 'signing.log'),
 				 timeout=180)
@@ -706,8 +703,7 @@ def test_signing_tampered():
 	want = hashlib.sha256(data).hexdigest()
 	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
 			as smbd, TamperProxy(smbd.port) as proxy:
-		source = (f'//{guest.HOST_ADDR}/{smbd.share},port={proxy.port},'
-			  f'username={smbd.user},password={smbd.password},sign')
+		source = smbd.source(port=proxy.port, options='sign')
 		res = guest.boot(kernel_image(), guest.cmdline_for(source),
 				 os.path.join(out_dir('check'),
 					      'signing-tampered.log'),

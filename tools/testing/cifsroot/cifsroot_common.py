@@ -111,6 +111,14 @@ def popen(cmd, **kwargs):
 		raise missing_program(cmd) from None
 
 
+def signal_group(pgid, sig):
+	"""Send `sig` to process group `pgid` if it still has members."""
+	try:
+		os.killpg(pgid, sig)
+	except ProcessLookupError:
+		pass
+
+
 def run(cmd, check=True, capture=False, input=None, **kwargs):
 	"""Run a command; on failure raise with its output."""
 	try:

@@ -12,7 +12,6 @@
 # frames to and from a tap device of the bridge, dropping and delaying them.
 
 import argparse
-import fcntl
 import hashlib
 import heapq
 import itertools
@@ -24,7 +23,6 @@ import select
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -186,15 +184,8 @@ def relay_arguments(tap, port, qemu_port, loss, delay_ms, seed):
 # ------------------------------------------------- the relay process
 
 def open_tap(name):
-	"""Attach to the tap device `name`: a frame per read and write."""
-	fd = os.open('/dev/net/tun', os.O_RDWR | os.O_NONBLOCK)
-	try:
-		fcntl.ioctl(fd, net.TUNSETIFF, struct.pack(
-			'16sH22x', name.encode(), net.IFF_TAP | net.IFF_NO_PI))
-	except OSError:
-		os.close(fd)
-		raise
-	return fd
+	"""Attach to the tap device `name`, without blocking."""
+	return net.open_tap(name, blocking=False)
 
 
 def emit(event, **fields):
@@ -923,9 +914,7 @@ def test_restart_soft_smb3():
 		fd = os.open(os.path.join(share, 'etc', 'cifsroot', 'creds'),
 			     os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 		with os.fdopen(fd, 'w') as f:
-			f.write(f'//{net.HOST4}/{other.share} port={other.port},'
-				f'username={other.user},'
-				f'password={other.password}\n')
+			f.write(other.mount_line(net.HOST4))
 		tnet.start_dnsmasq()
 		boot = check.net_boot(tnet, 'fault-restart', fault_append(smbd))
 		wait_line(boot, 'restart: ready', RESTART_TIMEOUT)

@@ -24,7 +24,7 @@ import time
 
 import cifsroot_kernel as kernel
 from cifsroot_common import (HarnessError, REPO, log, out_dir, popen, run,
-			     step)
+			     signal_group, step)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GUEST_INIT = os.path.join(HERE, 'guest', 'init')
@@ -411,17 +411,30 @@ class Smbd:
 	@staticmethod
 	def signal_group_id(pgid, sig):
 		"""Send `sig` to process group `pgid` if it still has members."""
-		try:
-			os.killpg(pgid, sig)
-		except ProcessLookupError:
-			pass
+		signal_group(pgid, sig)
 
 	def signal_group(self, sig):
 		"""Send `sig` to smbd and its children (its own group)."""
-		try:
-			os.killpg(self.proc.pid, sig)
-		except ProcessLookupError:
-			pass
+		signal_group(self.proc.pid, sig)
+
+	def credentials(self, port=None):
+		"""port=,username=,password= options for this server."""
+		return (f'port={port or self.port},username={self.user},'
+			f'password={self.password}')
+
+	def source(self, host=None, share=None, port=None, options=''):
+		"""A cifsroot= value mounting this server's share (or `share`)
+		from `host` (the guest's view of the host by default)."""
+		text = (f'//{host or HOST_ADDR}/{share or self.share},'
+			+ self.credentials(port))
+		return text + (',' + options if options else '')
+
+	def mount_line(self, host=None, options=''):
+		"""'<source> <options>', the line the guest's scripts read to
+		mount this share with fsprobe mount."""
+		text = (f'//{host or HOST_ADDR}/{self.share} '
+			+ self.credentials())
+		return text + (',' + options if options else '') + '\n'
 
 	def smbclient(self, command, check=True, host=None):
 		"""Run smbclient commands on the share over SMB1 (NT1).
@@ -440,11 +453,7 @@ class Smbd:
 
 def cmdline(smbd, share=None, options=''):
 	"""The kernel command line mounting `smbd`'s share as root."""
-	source = (f'//{HOST_ADDR}/{share or smbd.share},port={smbd.port},'
-		  f'username={smbd.user},password={smbd.password}')
-	if options:
-		source += ',' + options
-	return cmdline_for(source)
+	return cmdline_for(smbd.source(share=share, options=options))
 
 
 def cmdline_for(source):
@@ -604,10 +613,7 @@ class Boot:
 	def kill(self):
 		"""Kill QEMU now if it still runs (safe to call twice)."""
 		if self.proc.poll() is None:
-			try:
-				os.killpg(self.proc.pid, signal.SIGKILL)
-			except ProcessLookupError:
-				pass
+			signal_group(self.proc.pid, signal.SIGKILL)
 		self.proc.wait()
 		self.reader.join(self.READER_TIMEOUT)
 		if not self.reader.is_alive():

@@ -20,7 +20,7 @@ import tempfile
 import time
 
 import cifsroot_guest as guest
-from cifsroot_common import HarnessError, log, popen, run
+from cifsroot_common import HarnessError, log, popen, run, signal_group
 
 BRIDGE = 'br0'
 HOST4 = '10.55.0.1'
@@ -44,18 +44,12 @@ def mac(n):
 def stop_process(proc, name):
 	"""SIGTERM the process group of `proc`, SIGKILL it if it lingers."""
 	if proc.poll() is None:
-		try:
-			os.killpg(proc.pid, signal.SIGTERM)
-		except ProcessLookupError:
-			pass
+		signal_group(proc.pid, signal.SIGTERM)
 		try:
 			proc.wait(timeout=STOP_TIMEOUT)
 		except subprocess.TimeoutExpired:
 			log(f'{name} ignored SIGTERM, killing it')
-	try:
-		os.killpg(proc.pid, signal.SIGKILL)
-	except ProcessLookupError:
-		pass
+	signal_group(proc.pid, signal.SIGKILL)
 	proc.wait()
 
 
@@ -317,12 +311,23 @@ def parse_offer(frame, xid):
 		'options': {str(k): v.hex() for k, v in options.items()}}
 
 
+def open_tap(name, blocking=True):
+	"""Attach to the tap device `name`: a frame per read and write."""
+	flags = os.O_RDWR | (0 if blocking else os.O_NONBLOCK)
+	fd = os.open('/dev/net/tun', flags)
+	try:
+		fcntl.ioctl(fd, TUNSETIFF, struct.pack(
+			'16sH22x', name.encode(), IFF_TAP | IFF_NO_PI))
+	except OSError:
+		os.close(fd)
+		raise
+	return fd
+
+
 def probe_dhcp(tap, hw, timeout):
 	"""Send a DHCPDISCOVER on `tap` (run in the namespace); the offer."""
-	fd = os.open('/dev/net/tun', os.O_RDWR)
+	fd = open_tap(tap)
 	try:
-		fcntl.ioctl(fd, TUNSETIFF, struct.pack('16sH22x', tap.encode(),
-						       IFF_TAP | IFF_NO_PI))
 		xid = int.from_bytes(os.urandom(4), 'big')
 		deadline = time.monotonic() + timeout
 		sent = 0

@@ -6,7 +6,6 @@
 # The kernel is built once and every boot uses it; the boots that only
 # differ in what they judge share one run of QEMU.
 
-import calendar
 import glob
 import hashlib
 import os
@@ -16,24 +15,18 @@ import shutil
 import socket
 import stat
 import subprocess
-import sys
 import threading
-import time
 
 import cifsroot_fsprobe as fsprobe
 import cifsroot_guest as guest
 import cifsroot_kernel as kernel
-import cifsroot_net as net
-from cifsroot_common import HarnessError, log, once, out_dir
-from cifsroot_judge import (CONSOLE_PROBLEMS, checkpatch_verdict,  # noqa: F401
-			    console_problems, guest_seconds, guest_values,
-			    kunit_declared, ktap_plan_errors, message_shape,
-			    parse_ktap, printed_password, sha256,
-			    signing_complaints, smb_conf_settings)
+from cifsroot_common import once, out_dir
+from cifsroot_judge import (console_problems, guest_seconds, guest_values,
+			    kunit_declared, ktap_plan_errors, parse_ktap,
+			    printed_password, sha256, signing_complaints)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KUNIT_SUITE = 'cifsroot'
-KUNIT_MIN_CASES = 60
 
 
 class Failed(Exception):
@@ -106,127 +99,6 @@ def main_boot():
 
 # ---------------------------------------------------------------- tests
 
-def test_harness():
-	"""The harness's own unit tests."""
-	res = subprocess.run([sys.executable, '-m', 'unittest', 'discover'],
-			     cwd=HERE, capture_output=True, text=True)
-	expect(res.returncode == 0, res.stderr[-3000:])
-	m = re.search(r'^Ran (\d+) tests?', res.stderr, re.M)
-	expect(m and int(m.group(1)) >= 100,
-	       'unittest discover ran too few tests:\n' + res.stderr[-500:])
-	return m.group(0)
-
-
-def test_strip():
-	"""The stripped base has no trace of the older SMB root."""
-	kernel.apply()
-	left = kernel.strip_leftovers(kernel.tree_dir())
-	expect(not left, 'left in the base:\n' + '\n'.join(left))
-
-
-def test_checkpatch():
-	"""Every patch of the series passes checkpatch --strict."""
-	patches = [p for p in kernel.series()
-		   if not os.path.basename(p).startswith('0000-')]
-	expect(len(patches) >= 3, f'only {len(patches)} patches')
-	# checkpatch looks __setup names up in the tree's kernel-parameters.txt
-	kernel.checkout(kernel.tree_dir(), 'series')
-	bad = []
-	for patch in patches:
-		ok, out = kernel.checkpatch(patch)
-		why = checkpatch_verdict(out, kernel.in_base)
-		if why:
-			bad.append(os.path.basename(patch) + ':\n' + why)
-	expect(not bad, '\n'.join(bad))
-
-
-def test_each_commit_builds():
-	"""The kernel builds at every commit of the series."""
-	failures = kernel.build_each_commit()
-	expect(not failures, '\n'.join(failures))
-	return f'{len(kernel.series_commits())} commits built'
-
-
-def test_new_warnings():
-	"""No sparse or W=1 warning in the touched files that the base lacks."""
-	new, objects = kernel.new_warnings()
-	expect(not new, '\n'.join(new))
-	return f'{len(objects)} objects checked'
-
-
-def test_kernel_doc():
-	"""scripts/kernel-doc -v (6.1's -Wall) finds nothing to say about our C
-	files."""
-	paths = [p for p in kernel.series_files(kernel.tree_dir())
-		 if 'cifsroot' in p]
-	expect(paths, 'no cifsroot files in the series')
-	warnings = kernel.kernel_doc(paths)
-	expect(not warnings, '\n'.join(warnings))
-
-
-def test_kconfig_needs_smb1():
-	"""CIFS_ROOT cannot be enabled without SMB1, its default dialect."""
-	legacy = 'CONFIG_CIFS_ALLOW_INSECURE_LEGACY'
-	with_smb1 = kernel.kconfig_with([legacy + '=y'])
-	expect('CONFIG_CIFS_ROOT=y' in with_smb1,
-	       'CIFS_ROOT not enabled even with SMB1')
-	without = kernel.kconfig_with(['# %s is not set' % legacy])
-	expect(f'# {legacy} is not set' in without, 'SMB1 stayed enabled')
-	expect('CONFIG_CIFS_ROOT=y' not in without,
-	       'CIFS_ROOT=y without SMB1: every boot would fail to mount')
-	return 'CIFS_ROOT=y with SMB1, not set without'
-
-
-def test_maintainers():
-	"""get_maintainer.pl names our entry for every patch of our files."""
-	ours = 'cifsroot@example.org'
-	named = 0
-	for patch in kernel.series():
-		with open(patch) as f:
-			text = f.read()
-		if 'cifsroot' not in ''.join(re.findall(r'^\+\+\+ .*$', text,
-							re.M)):
-			continue
-		who = kernel.maintainers(patch)
-		expect(any(ours in w for w in who),
-		       f'{os.path.basename(patch)}: ' + ', '.join(who))
-		named += 1
-	expect(named, 'no patch touches our files')
-	return f'named for {named} patches'
-
-
-def test_kunit_tool():
-	"""kunit.py run over the client's .kunitconfig passes our suite."""
-	status, out = kernel.kunit_tool()
-	m = re.search(r'Testing complete\. Ran (\d+) tests?: passed: (\d+)(.*)',
-		      out)
-	expect(status == 0 and m, 'kunit.py failed:\n' + out[-3000:])
-	expect(int(m.group(1)) >= KUNIT_MIN_CASES, m.group(0))
-	return m.group(0).strip()
-
-
-def test_htmldocs():
-	"""The filesystems docs build without a warning from our page, and the
-	cifs index links to it."""
-	status, out, html = kernel.htmldocs()
-	ours = [l for l in out.splitlines() if 'cifs/cifsroot.rst' in l]
-	expect(status == 0, 'htmldocs failed:\n' + out[-3000:])
-	expect(not ours, '\n'.join(ours))
-	page = os.path.join(html, 'cifs', 'cifsroot.html')
-	expect(os.path.exists(page), 'no ' + page)
-	with open(os.path.join(html, 'cifs', 'index.html')) as f:
-		expect('cifsroot.html' in f.read(), 'cifs/index.html has no link')
-
-
-def test_fuzz_smoke():
-	"""The libFuzzer target (ASan+UBSan) runs every seed and past finding."""
-	res = subprocess.run([sys.executable,
-			      os.path.join(HERE, 'cifsroot_fuzz.py'), '--smoke'],
-			     capture_output=True, text=True)
-	out = res.stdout + res.stderr
-	expect(res.returncode == 0, out[-3000:])
-	return out.strip().splitlines()[-1] if out.strip() else ''
-
 
 def test_boot_root():
 	"""cifs on /, /sbin/init from the share, the password never printed."""
@@ -271,6 +143,14 @@ def test_kunit():
 	"""The KUnit suite of the parser ran in the boot and passed."""
 	boot = main_boot()
 	return judge_kunit(boot.result.console)
+
+
+def declared_results():
+	"""How many results cifsroot_test.c's suite gives: its cases, a
+	parameterised one counting once per parameter."""
+	with open(os.path.join(kernel.REPO, 'fs/cifs/cifsroot_test.c')) as f:
+		cases, params = kunit_declared(f.read())
+	return cases - 1 + params if params else cases
 
 
 def judge_kunit(console):
@@ -349,6 +229,22 @@ def test_special_files():
 	if a.st_ino != b.st_ino or a.st_nlink != 2:
 		errors.append('server hard link is not one inode with 2 links')
 	expect(not errors, '; '.join(errors))
+
+
+NET_RUN = """grep ' / ' /proc/mounts | sed 's/^/root: /'
+echo "markers: $(ls / | grep '^marker-' | tr '\\n' ' ')"
+"""
+
+
+def net_rootfs(dest, marker=None):
+	"""A rootfs whose run script reports the root and its markers."""
+	guest.make_rootfs(dest)
+	with open(os.path.join(dest, 'etc', 'cifsroot', 'run'), 'w') as f:
+		f.write(NET_RUN)
+	if marker:
+		with open(os.path.join(dest, 'marker-' + marker), 'w') as f:
+			f.write(marker + '\n')
+	return dest
 
 
 # A root that cannot be mounted for good panics this soon (guest seconds);
@@ -747,246 +643,6 @@ def test_wrong_password():
 
 # ------------------------------------------------ the private test network
 
-NET_RUN = """grep ' / ' /proc/mounts | sed 's/^/root: /'
-echo "markers: $(ls / | grep '^marker-' | tr '\\n' ' ')"
-"""
-
-
-def net_rootfs(dest, marker=None):
-	"""A rootfs whose run script reports the root and its markers."""
-	guest.make_rootfs(dest)
-	with open(os.path.join(dest, 'etc', 'cifsroot', 'run'), 'w') as f:
-		f.write(NET_RUN)
-	if marker:
-		with open(os.path.join(dest, 'marker-' + marker), 'w') as f:
-			f.write(marker + '\n')
-	return dest
-
-
-def net_append(cifsroot=None, ip='dhcp'):
-	"""A command line for the test network, with or without cifsroot=."""
-	line = f'console=ttyS0 root=/dev/cifs rw ip={ip} panic=-1'
-	return line + (f' cifsroot={cifsroot}' if cifsroot is not None else '')
-
-
-def net_boot(tnet, name, append, n=1):
-	"""Start a guest on a new tap of `tnet`; returns the Boot."""
-	log_path = os.path.join(out_dir('check'), name + '.log')
-	return guest.start_boot(kernel_image(), append, log_path, timeout=240,
-				net=tnet, tap=tnet.add_tap(), mac=net.mac(n))
-
-
-def judge_net_boot(res, unc, secrets=()):
-	"""The guest mounted `unc` on / and printed no secret."""
-	output, status = guest.command_output(res.console)
-	values = guest_values(output)
-	root = values.get('root', '')
-	expect(root.startswith(unc + ' / cifs '),
-	       f'root is "{root}", want {unc}: ' + guest.explain_failure(res))
-	for secret in secrets:
-		expect(not printed_password(res.console, secret),
-		       'a password was printed')
-	return values
-
-
-def test_dhcp_root_path():
-	"""The share and user from DHCP, the password from the command line."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-dhcp'))
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root')
-		res = net_boot(tnet, 'dhcp-root-path', net_append(
-			f',password={smbd.password}')).wait()
-	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
-
-
-def test_root_dev_alone():
-	"""root=/dev/cifs without cifsroot= is an SMB root to ipconfig: with
-	no DHCP server it retries within the SMB root's budget."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-rootdev'))
-	retrying = 'IP-Config: Retrying (SMB root)'
-	gave_up = 'IP-Config: Reopening network devices'
-	with net.TestNet() as tnet, tnet.smbd(share):
-		boot = net_boot(tnet, 'root-dev-alone', net_append())
-		deadline = time.monotonic() + 200
-		while boot.running() and time.monotonic() < deadline and \
-		      retrying not in boot.console() and \
-		      gave_up not in boot.console():
-			time.sleep(1)
-		boot.kill()
-		res = boot.wait()
-	expect(retrying in res.console, 'not retried as an SMB root: '
-	       + guest.explain_failure(res))
-	return 'the first DHCP round failed, retried as an SMB root'
-
-
-def test_dhcp_override():
-	"""Options on the command line replace those of the DHCP root path."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-override'))
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,'
-				   'username=wrong-from-dhcp')
-		res = net_boot(tnet, 'dhcp-override', net_append(
-			f',username=root,password={smbd.password}')).wait()
-	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
-
-
-def test_dhcp_secrets():
-	"""A password or credentials= in the DHCP root path is refused."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-secrets'))
-	secret = 'from-dhcp-' + secrets.token_hex(6)
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq(root_path=f'//{net.HOST4}/root,username=root,'
-				   f'password={secret}')
-		res = net_boot(tnet, 'dhcp-secrets', net_append(
-			f',password={smbd.password}')).wait()
-	want = ("cifsroot: no valid root (DHCP root path: option 'password' "
-		'is only taken from the command line)')
-	expect(want in res.console, 'no named refusal: '
-	       + guest.explain_failure(res))
-	for word in (secret, smbd.password):
-		expect(not printed_password(res.console, word),
-		       'a password was printed')
-	return 'refused, nothing printed'
-
-
-def test_static_ip():
-	"""A static ip= with the server in cifsroot= and no DHCP server on
-	the link: no DHCP, the address stays the one given."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-static'))
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		append = net_append(f'//{net.HOST4}/root,username=root,'
-				    f'password={smbd.password}',
-				    ip='10.55.0.10::10.55.0.1:255.255.255.0::eth0:off')
-		res = net_boot(tnet, 'static-ip', append).wait()
-	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
-	expect('ipaddr=10.55.0.10,' in res.console,
-	       'IP-Config did not complete with 10.55.0.10')
-	expect('DHCP' not in res.console, 'DHCP was tried')
-
-
-def test_dhcp_budget():
-	"""ip=dhcp with no DHCP server and retry=0: one DHCP round, then the
-	named panic, instead of retrying for ever."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-nodhcp'))
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		res = net_boot(tnet, 'dhcp-budget', net_append(
-			f'//{net.HOST4}/root,username=root,'
-			f'password={smbd.password},retry=0')).wait()
-	want = (f'cifsroot: cannot mount root: server {net.HOST4}, share root: '
-		'error -101 (no route to server)')
-	expect(want in res.console, 'no named panic: '
-	       + guest.explain_failure(res))
-	taken = [t for t, line in res.lines if want in line][0]
-	return f'panicked {taken - res.lines[0][0]:.0f} s after the first line'
-
-
-def test_ipv6_only():
-	"""An IPv6 server with IPv4 configuration off: the device comes up
-	without IPv4 and the root mounts over IPv6."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-ipv6only'))
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq()
-		append = net_append(f'//[{net.HOST6}]/root,username=root,'
-				    f'password={smbd.password}', ip=':::::eth0:off')
-		res = net_boot(tnet, 'ipv6-only', append).wait()
-	judge_net_boot(res, f'//{net.HOST6}/root', [smbd.password])
-	expect('DHCP' not in res.console, 'DHCP was tried')
-	return ipv6_mount_time(res)
-
-
-def test_dhcp_server():
-	"""The server from DHCP, the share and options from the command line."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-server'))
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq()
-		res = net_boot(tnet, 'dhcp-server', net_append(
-			f'/root,username=root,password={smbd.password}')).wait()
-	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
-
-
-def test_per_client():
-	"""Two guests mount their own %s directory and see only their marker."""
-	roots = os.path.join(out_dir('check'), 'net-roots')
-	shutil.rmtree(roots, ignore_errors=True)
-	addrs = {10: '10.55.0.10', 11: '10.55.0.11'}
-	for addr in addrs.values():
-		net_rootfs(os.path.join(roots, addr), marker=addr)
-	with net.TestNet() as tnet, tnet.smbd(roots) as smbd:
-		tnet.start_dnsmasq(hosts={net.mac(n): a for n, a in addrs.items()})
-		append = net_append(f'//{net.HOST4}/root/%s,username=root,'
-				    f'password={smbd.password}')
-		boots = {n: net_boot(tnet, f'per-client-{n}', append, n)
-			 for n in addrs}
-		results = {n: b.wait() for n, b in boots.items()}
-	for n, addr in addrs.items():
-		values = judge_net_boot(results[n], f'//{net.HOST4}/root/{addr}')
-		expect(values.get('markers', '').split() == ['marker-' + addr],
-		       f'guest {addr} sees markers "{values.get("markers")}"')
-
-
-def test_ipv6():
-	"""The root mounts from an IPv6 server, [fd55::1]."""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-ipv6'))
-	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
-		tnet.start_dnsmasq()
-		res = net_boot(tnet, 'ipv6', net_append(
-			f'//[{net.HOST6}]/root,username=root,'
-			f'password={smbd.password}')).wait()
-	judge_net_boot(res, f'//{net.HOST6}/root', [smbd.password])
-	return ipv6_mount_time(res)
-
-
-# An IPv6 root waits for router advertisements and duplicate address
-# detection (about 30 s of guest time under TCG); far beyond is a hang.
-IPV6_MOUNT_BOUND = 60
-
-
-def ipv6_mount_time(res):
-	"""When an IPv6 root was mounted, in guest seconds, within bounds."""
-	at = guest_seconds(res.console, 'VFS: Mounted root')
-	expect(at is not None and at <= IPV6_MOUNT_BOUND,
-	       f'root mounted at {at} s of guest time, bound '
-	       f'{IPV6_MOUNT_BOUND} s')
-	return f'mounted at {at:.1f} s of guest time'
-
-
-LATE_SERVER_DELAY = 12
-
-
-LATE_SERVER_BOUND = 2.0
-
-
-def late_server_gap(name):
-	"""Boot with smbd started LATE_SERVER_DELAY s later; returns the gap.
-
-	The gap is from smbd being ready to the guest's "VFS: Mounted root"
-	line arriving on the console, both on the host's clock.
-	"""
-	share = net_rootfs(os.path.join(out_dir('check'), 'net-late'))
-	with net.TestNet() as tnet, \
-	     tnet.smbd(share, start=False) as smbd:
-		tnet.start_dnsmasq()
-		boot = net_boot(tnet, name, net_append(
-			f'//{net.HOST4}/root,username=root,'
-			f'password={smbd.password}'))
-		time.sleep(LATE_SERVER_DELAY)
-		smbd.start()
-		res = boot.wait()
-	judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
-	mounted = [t for t, line in res.lines if 'VFS: Mounted root' in line]
-	expect(mounted, 'no "VFS: Mounted root" line')
-	return mounted[0] - smbd.started
-
-
-def test_late_server():
-	"""The guest boots when the server comes up 12 s after it."""
-	gap = late_server_gap('late-server')
-	# the backoff tops out at 1 s: a loaded host still mounts within 2 s
-	expect(0 < gap <= LATE_SERVER_BOUND,
-	       f'mounted {gap:.2f} s after smbd was ready, bound '
-	       f'{LATE_SERVER_BOUND} s')
-	return f'mounted {gap:.2f} s after smbd was ready'
-
 
 @once
 def sanitizer_image():
@@ -1021,215 +677,7 @@ def test_consoles():
 	return f'{len(logs)} consoles clean'
 
 
-def code_messages(path, prefix='cifsroot: '):
-	"""The format strings of the messages a C file prints."""
-	with open(path) as f:
-		text = f.read()
-	calls = re.finditer(r'\b(pr_[a-z_]+|panic)\(\s*((?:"(?:[^"\\]|\\.)*"\s*)+)',
-			    text)
-	msgs = []
-	for m in calls:
-		fmt = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(2)))
-		fmt = fmt.replace('\\n', '')
-		if m.group(1).startswith('pr_'):
-			fmt = prefix + fmt
-		msgs.append(fmt)
-	return msgs
-
-
-def code_reasons(path):
-	"""The reasons cifs_root_fail() records, printf conversions as '*'."""
-	with open(path) as f:
-		text = f.read()
-	calls = re.finditer(r'cifs_root_fail\(\s*cfg,\s*[^,]+,\s*'
-			    r'((?:"(?:[^"\\]|\\.)*"\s*)+)', text)
-	reasons = set()
-	for m in calls:
-		fmt = ''.join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))
-		parts = [re.sub(r'%[-+ #0]*[0-9]*[hlzt]*[a-zA-Z]', '*', p)
-			 for p in fmt.split('%%')]
-		fmt = re.sub(r'<[^>]+>', '*', '%'.join(parts))
-		reasons.add(fmt.replace('\\"', '"'))
-	return reasons
-
-
-def doc_reasons(path):
-	"""The reasons listed in the docs' table of them, <...> as '*'."""
-	with open(path) as f:
-		text = f.read()
-	table = text[text.index('   * - Reason\n'):]
-	table = table[:table.index('\n\n', table.index('* - ``'))]
-	return {re.sub(r'<[^>]+>', '*', r) for r in
-		re.findall(r'^\s*\* - ``(.+?)``\s*$', table, re.M)}
-
-
-def hint_errors(path):
-	"""The errnos of cifs_root_hints[], as '-13' strings."""
-	with open(path) as f:
-		text = f.read()
-	table = text[text.index('cifs_root_hints[]'):]
-	table = table[:table.index('};')]
-	names = re.findall(r'\{ -(E[A-Z]+),', table)
-	codes = {'EACCES': 13, 'EKEYEXPIRED': 127, 'ENXIO': 6, 'ENOENT': 2,
-		 'ENOTDIR': 20, 'EOPNOTSUPP': 95, 'EINVAL': 22,
-		 'ECONNREFUSED': 111, 'ECONNABORTED': 103, 'EHOSTDOWN': 112,
-		 'EHOSTUNREACH': 113, 'ENETUNREACH': 101, 'ETIMEDOUT': 110,
-		 'EADDRNOTAVAIL': 99, 'EAFNOSUPPORT': 97}
-	unknown = [n for n in names if n not in codes]
-	if unknown:
-		raise HarnessError('errno values unknown to the harness: '
-				   + ', '.join(unknown))
-	return {f'-{codes[n]}' for n in names}
-
-
-def test_doc_reasons():
-	"""Every reason of "invalid root" and every error of the failed mount
-	is explained in the troubleshooting section."""
-	c_file = os.path.join(kernel.REPO, 'fs/cifs/cifsroot.c')
-	rst = os.path.join(kernel.REPO,
-			   'Documentation/filesystems/cifs/cifsroot.rst')
-	code, doc = code_reasons(c_file), doc_reasons(rst)
-	expect(len(code) >= 20, f'only {len(code)} reasons found in the code')
-	missing = sorted(code - doc)
-	expect(not missing, 'reasons not in the docs:\n' + '\n'.join(missing))
-	with open(rst) as f:
-		text = f.read()
-	row = text[text.index('``cifsroot: cannot mount root:'):]
-	row = row[:row.index('\n\n')]
-	errors = hint_errors(c_file)
-	undocumented = sorted(e for e in errors
-			      if not re.search(r'``' + e + r'``', row))
-	expect(not undocumented, 'errors not in the docs: '
-	       + ', '.join(undocumented))
-	return (f'{len(code)} reasons and {len(errors)} errors, all '
-		'explained')
-
-
-def doc_messages(path):
-	"""The messages listed in the Troubleshooting table of a .rst file."""
-	with open(path) as f:
-		text = f.read()
-	table = text[text.index('Troubleshooting\n'):]
-	return re.findall(r'^\s*\* - ``(.+?)``\s*$', table, re.M)
-
-
-def doc_smb_conf(path):
-	"""The Samba configuration the documentation recommends."""
-	with open(path) as f:
-		text = f.read()
-	start = text.index('A minimal Samba configuration, as used by the tests::')
-	lines = text[start:].splitlines()[2:]
-	block = []
-	for line in lines:
-		if line and not line.startswith('    '):
-			break
-		block.append(line)
-	return smb_conf_settings('\n'.join(block))
-
-
-def test_doc_smb_conf():
-	"""The tests' smb.conf has every setting of the documented one."""
-	doc = doc_smb_conf(os.path.join(
-		kernel.REPO, 'Documentation/filesystems/cifs/cifsroot.rst'))
-	smbd = guest.Smbd('/srv/none')
-	smbd.tmp, smbd.port = '/tmp/none', 445
-	ours = smb_conf_settings(smbd.config())
-	expect(len(doc) >= 4, f'only {len(doc)} settings found in the docs')
-	differ = [f'[{sec}] {key} = {val} (tests: {ours.get((sec, key))})'
-		  for (sec, key), val in sorted(doc.items())
-		  if key != 'path' and ours.get((sec, key)) != val]
-	# the share section is the documented one, nothing more
-	share = smbd.share.lower()
-	extra = [f'[{sec}] {key} = {val}'
-		 for (sec, key), val in sorted(ours.items())
-		 if sec == share and key != 'path' and (sec, key) not in doc]
-	expect(not differ and not extra, 'the tests serve other settings:\n'
-	       + '\n'.join(differ + [e + ' (not in the docs)' for e in extra]))
-	return (f'{len(doc)} documented settings, all in the tests\' '
-		'smb.conf; its share section has no other')
-
-
-# The UNIX extensions' times of a file, as smbclient's "posix; stat" shows
-SMBCLIENT_TIME = re.compile(r'^(Access|Modify|Change): (\d{4}-\d\d-\d\d '
-			    r'\d\d:\d\d:\d\d)', re.M)
-
-
-def test_doc_ctime():
-	"""Samba sends the mtime in the UNIX extensions' change-time field, as
-	the POSIX differences table says: a chmod moves the server's ctime
-	but not the one it sends."""
-	share = os.path.join(out_dir('check'), 'ctime')
-	shutil.rmtree(share, ignore_errors=True)
-	os.makedirs(share)
-	path = os.path.join(share, 'file')
-	with open(path, 'w') as f:
-		f.write('ctime\n')
-	os.utime(path, (1000000000, 1000000000))	# 2001-09-09 01:46:40
-	os.chmod(path, 0o600)				# ctime: now
-	real = os.stat(path).st_ctime
-	with guest.Smbd(share) as smbd:
-		res = subprocess.run(
-			['smbclient', f'//127.0.0.1/{smbd.share}', '-p',
-			 str(smbd.port), '-m', 'NT1',
-			 '--option=client min protocol=NT1', '-A', '/dev/stdin',
-			 '-c', 'posix; stat file'],
-			input=f'username={smbd.user}\npassword={smbd.password}\n',
-			capture_output=True, text=True, timeout=60)
-	times = dict(SMBCLIENT_TIME.findall(res.stdout))
-	expect('Change' in times, 'no Change line from smbclient:\n'
-	       + (res.stdout + res.stderr)[-1000:])
-	sent = calendar.timegm(time.strptime(times['Change'],
-					     '%Y-%m-%d %H:%M:%S'))
-	# smbclient rounds the fraction: within 1 s of the mtime, years from
-	# the ctime
-	expect(abs(sent - 1000000000) <= 1,
-	       f'Samba sent the change time {times["Change"]} for a file with '
-	       f'mtime 2001-09-09 01:46:40 and ctime {stamp(real)}: it no '
-	       'longer sends the mtime; update the POSIX differences of '
-	       'cifsroot.rst')
-	return (f'change time sent after a chmod: {times["Change"]}, the '
-		f'mtime; the server\'s ctime: {stamp(real)}')
-
-
-def stamp(t):
-	return time.strftime('%Y-%m-%d %H:%M:%S', time.gmtime(t))
-
-
-def test_doc_messages():
-	"""Every message our C code prints is in the troubleshooting table."""
-	code = code_messages(os.path.join(kernel.REPO, 'fs/cifs/cifsroot.c'))
-	doc = {message_shape(m) for m in doc_messages(os.path.join(
-		kernel.REPO, 'Documentation/filesystems/cifs/cifsroot.rst'))}
-	expect(code, 'no messages found in cifsroot.c')
-	missing = [m for m in code if message_shape(m) not in doc]
-	expect(not missing, 'not in the troubleshooting table:\n'
-	       + '\n'.join(missing))
-	return f'{len(code)} messages documented'
-
-
 TESTS = [
-	('harness unit tests', test_harness),
-	('strip: the base has no trace of the older SMB root', test_strip),
-	('series: every patch is checkpatch --strict clean', test_checkpatch),
-	('series: the kernel builds at every commit', test_each_commit_builds),
-	('series: no new sparse or W=1 warnings', test_new_warnings),
-	('series: kernel-doc is clean on our files', test_kernel_doc),
-	('series: get_maintainer.pl names our entry', test_maintainers),
-	('series: Kconfig keeps CIFS_ROOT off without SMB1',
-	 test_kconfig_needs_smb1),
-	('kunit.py: the suite passes over our .kunitconfig', test_kunit_tool),
-	('docs: htmldocs builds our page, linked from the cifs index',
-	 test_htmldocs),
-	('fuzz: seeds and past findings pass under ASan and UBSan',
-	 test_fuzz_smoke),
-	('docs: every message is in the troubleshooting table',
-	 test_doc_messages),
-	('docs: every reason of an invalid root and every error of a failed '
-	 'mount is explained', test_doc_reasons),
-	('docs: the tests\' smb.conf has every setting of the documented one',
-	 test_doc_smb_conf),
-	('docs: Samba sends the mtime as the UNIX change time, as the POSIX '
-	 'differences table says', test_doc_ctime),
 	('boot: cifs on / and /sbin/init from the share', test_boot_root),
 	('boot: a file written by the guest is on the share', test_write),
 	('security: a password in cifsroot= is *** in /proc/cmdline',
@@ -1248,25 +696,8 @@ TESTS = [
 	 test_permissions),
 ]
 
-# After the fsprobe tests of the main boot (cifsroot_probes.py).
-NET_TESTS = [
-	('net: root path and user from DHCP, password from the command line',
-	 test_dhcp_root_path),
-	('net: a password in the DHCP root path is refused, not printed',
-	 test_dhcp_secrets),
-	('net: root=/dev/cifs alone is an SMB root to ipconfig: DHCP retried '
-	 'within its budget', test_root_dev_alone),
-	('net: static ip= and no DHCP server: mounted without DHCP',
-	 test_static_ip),
-	('net: ip=dhcp, no DHCP server, retry=0: the named panic',
-	 test_dhcp_budget),
-	('net: IPv6 server with ip=:::::eth0:off: no IPv4 needed',
-	 test_ipv6_only),
-	('net: command-line options replace DHCP ones', test_dhcp_override),
-	('net: server from DHCP, share from the command line', test_dhcp_server),
-	('net: two guests mount their own %s directory', test_per_client),
-	('net: root from an IPv6 server', test_ipv6),
-	('net: server started 12 s after the guest', test_late_server),
+# After the network boots (cifsroot_netboot.py).
+SECURITY_TESTS = [
 	('security: credentials from the initramfs, password never shown',
 	 test_credentials),
 	('security: sign against a Samba that requires signing', test_signing),
@@ -1274,8 +705,6 @@ NET_TESTS = [
 	 'named panic', test_signing_refused),
 	('security: without CONFIG_CIFS_ROOT, cifsroot= stays out of init\'s '
 	 'environment', test_no_cifsroot_env),
-
-
 	('security: sign rejects a changed read response',
 	 test_signing_tampered),
 	('panic: a wrong share ends in the named panic', test_wrong_share),

@@ -7,6 +7,8 @@ import os
 import unittest
 
 import cifsroot_check as check
+import cifsroot_gates as gates
+import cifsroot_judge as judge
 
 KTAP = '''[    1.0] KTAP version 1
 [    1.0] 1..2
@@ -34,16 +36,16 @@ class ParseKtapTest(unittest.TestCase):
 				 text.splitlines())
 
 	def test_leaves_of_the_suite_only(self):
-		leaves = check.parse_ktap(self.strip(KTAP), 'cifsroot')
+		leaves = judge.parse_ktap(self.strip(KTAP), 'cifsroot')
 		self.assertEqual(leaves, [(True, 'plain'), (False, 'bad one'),
 					  (True, 'cifs_root_test_unc_limit')])
 
 	def test_printk_timestamps(self):
-		leaves = check.parse_ktap(KTAP, 'cifsroot')
+		leaves = judge.parse_ktap(KTAP, 'cifsroot')
 		self.assertEqual(len(leaves), 3)
 
 	def test_missing_suite(self):
-		self.assertEqual(check.parse_ktap(self.strip(KTAP), 'nosuch'), [])
+		self.assertEqual(judge.parse_ktap(self.strip(KTAP), 'nosuch'), [])
 
 
 def recorded(name):
@@ -62,7 +64,7 @@ class KunitJudgeTest(unittest.TestCase):
 		self.assertIn('183 cases passed', check.judge_kunit(self.console))
 
 	def test_plan_adds_up(self):
-		self.assertEqual(check.ktap_plan_errors(self.console, 'cifsroot'),
+		self.assertEqual(judge.ktap_plan_errors(self.console, 'cifsroot'),
 				 [])
 
 	def test_skip_is_not_a_pass(self):
@@ -75,7 +77,7 @@ class KunitJudgeTest(unittest.TestCase):
 	def test_missing_case_fails(self):
 		console = '\n'.join(line for line in self.console.splitlines()
 				    if not line.endswith('ok 5 three digit octets'))
-		self.assertTrue(check.ktap_plan_errors(console, 'cifsroot'))
+		self.assertTrue(judge.ktap_plan_errors(console, 'cifsroot'))
 		with self.assertRaises(check.Failed):
 			check.judge_kunit(console)
 
@@ -98,7 +100,7 @@ static struct kunit_case c[] = {
 	{}
 };
 """
-		self.assertEqual(check.kunit_declared(source), (2, 3))
+		self.assertEqual(judge.kunit_declared(source), (2, 3))
 
 
 class ConsoleProblemsTest(unittest.TestCase):
@@ -110,28 +112,28 @@ class ConsoleProblemsTest(unittest.TestCase):
 			     '[ 1.0] Call Trace:',
 			     '[ 1.0] watchdog: BUG: soft lockup - CPU#0 stuck',
 			     '[ 1.0] WARNING: CPU: 0 PID: 1 at fs/x.c:1'):
-			self.assertEqual(check.console_problems(line), [line])
+			self.assertEqual(judge.console_problems(line), [line])
 
 	def test_clean_console(self):
 		console = recorded('kunit-console.txt')
-		self.assertEqual(check.console_problems(console), [])
+		self.assertEqual(judge.console_problems(console), [])
 
 
 class PrintedPasswordTest(unittest.TestCase):
 	def test_command_line_echo_is_not_ours(self):
 		console = ('Kernel command line: cifsroot=//a/b,password=pw\n'
 			   'cifsroot: cannot mount root: server a, share b\n')
-		self.assertEqual(check.printed_password(console, 'pw'), [])
+		self.assertEqual(judge.printed_password(console, 'pw'), [])
 
 	def test_other_line_is_caught(self):
 		console = 'cifsroot: options password=pw\n'
-		self.assertEqual(len(check.printed_password(console, 'pw')), 1)
+		self.assertEqual(len(judge.printed_password(console, 'pw')), 1)
 
 
 class MessagesTest(unittest.TestCase):
 	def test_shape_of_code_and_doc_agree(self):
-		self.assertEqual(check.message_shape('x %s: error %d in %zd %u ms'),
-				 check.message_shape('x <a>: error <n> in <b> <c> ms'))
+		self.assertEqual(judge.message_shape('x %s: error %d in %zd %u ms'),
+				 judge.message_shape('x <a>: error <n> in <b> <c> ms'))
 
 	def test_code_messages(self):
 		import tempfile
@@ -139,14 +141,14 @@ class MessagesTest(unittest.TestCase):
 			f.write('pr_err("bad %s\\n", x);\n'
 				'panic("cifsroot: a "\n      "b %d\\n", 1);\n')
 			f.flush()
-			self.assertEqual(check.code_messages(f.name),
+			self.assertEqual(gates.code_messages(f.name),
 					 ['cifsroot: bad %s', 'cifsroot: a b %d'])
 
 
 class GuestValuesTest(unittest.TestCase):
 	def test_values(self):
 		out = 'root: //a/b / cifs rw 0 0\nnoise\nowned: 1000:1000\n'
-		self.assertEqual(check.guest_values(out),
+		self.assertEqual(judge.guest_values(out),
 				 {'root': '//a/b / cifs rw 0 0',
 				  'owned': '1000:1000'})
 
@@ -167,37 +169,37 @@ class SigningTest(unittest.TestCase):
 	def test_complaints(self):
 		console = ('[ 1.0] CIFS: VFS: \\10.0.2.2 SMB signature '
 			   'verification returned error = -13\n[ 1.1] fine\n')
-		self.assertEqual(len(check.signing_complaints(console)), 1)
+		self.assertEqual(len(judge.signing_complaints(console)), 1)
 
 
 class CheckpatchVerdictTest(unittest.TestCase):
 	def test_clean(self):
-		self.assertIsNone(check.checkpatch_verdict(
+		self.assertIsNone(judge.checkpatch_verdict(
 			'total: 0 errors, 0 warnings, 0 checks, 10 lines checked'))
 
 	def test_root_dev_camelcase_tolerated(self):
-		self.assertIsNone(check.checkpatch_verdict(
+		self.assertIsNone(judge.checkpatch_verdict(
 			'CHECK: Avoid CamelCase: <Root_CIFS>\n'
 			'total: 0 errors, 0 warnings, 1 checks, 10 lines checked'))
 
 	def test_camelcase_of_the_base_tolerated(self):
 		out = ('CHECK: Avoid CamelCase: <pTcon>\n'
 		       'total: 0 errors, 0 warnings, 1 checks, 10 lines checked')
-		self.assertIsNotNone(check.checkpatch_verdict(out))
-		self.assertIsNone(check.checkpatch_verdict(
+		self.assertIsNotNone(judge.checkpatch_verdict(out))
+		self.assertIsNone(judge.checkpatch_verdict(
 			out, lambda name: name == 'pTcon'))
 
 	def test_other_check_fails(self):
-		self.assertIsNotNone(check.checkpatch_verdict(
+		self.assertIsNotNone(judge.checkpatch_verdict(
 			'CHECK: Alignment should match open parenthesis\n'
 			'total: 0 errors, 0 warnings, 1 checks, 10 lines checked'))
 
 	def test_warning_fails(self):
-		self.assertIsNotNone(check.checkpatch_verdict(
+		self.assertIsNotNone(judge.checkpatch_verdict(
 			'total: 0 errors, 1 warnings, 0 checks, 10 lines checked'))
 
 	def test_no_summary_fails(self):
-		self.assertIsNotNone(check.checkpatch_verdict('Traceback'))
+		self.assertIsNotNone(judge.checkpatch_verdict('Traceback'))
 
 
 if __name__ == '__main__':

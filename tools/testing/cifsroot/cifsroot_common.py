@@ -8,7 +8,6 @@ import fcntl
 import functools
 import os
 import subprocess
-import sys
 import time
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..'))

@@ -32,7 +32,9 @@ import cifsroot_check as check
 import cifsroot_fsprobe as fsprobe
 import cifsroot_guest as guest
 import cifsroot_net as net
+import cifsroot_netboot as netboot
 from cifsroot_common import HarnessError, log, out_dir
+from cifsroot_judge import console_problems, guest_seconds, guest_values
 
 # The relay's UDP port and QEMU's, on the loopback of a test's namespace
 RELAY_PORT = 40001
@@ -610,7 +612,7 @@ def fault_rootfs(name, script):
 
 def fault_append(smbd, options=''):
 	"""The command line mounting `smbd`'s root on 10.55.0.1."""
-	return check.net_append(f'//{net.HOST4}/root,username=root,'
+	return netboot.net_append(f'//{net.HOST4}/root,username=root,'
 				f'password={smbd.password}' + options)
 
 
@@ -665,7 +667,7 @@ def judge_data(res, path, readback=False):
 	output, status = guest.command_output(res.console)
 	check.expect(status == 0, f'run script status {status}: '
 		     + guest.explain_failure(res))
-	values = check.guest_values(output)
+	values = guest_values(output)
 	want = values.get('sum', '')
 	check.expect(re.fullmatch(r'[0-9a-f]{64}', want),
 		     'no guest checksum: ' + guest.explain_failure(res))
@@ -675,7 +677,7 @@ def judge_data(res, path, readback=False):
 			     f'wrote {want}')
 	got = sha256_file(path)
 	check.expect(got == want, f'server has {got}, guest wrote {want}')
-	problems = check.console_problems(res.console)
+	problems = console_problems(res.console)
 	check.expect(not problems, 'console:\n' + '\n'.join(problems[:20]))
 	return want
 
@@ -700,7 +702,7 @@ def test_smbd_restart():
 			     CHUNKED_WRITE.format(mib=mib, path='/big'))
 	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
 		tnet.start_dnsmasq()
-		boot = check.net_boot(tnet, 'fault-smbd', fault_append(smbd))
+		boot = netboot.net_boot(tnet, 'fault-smbd', fault_append(smbd))
 		started = wait_line(boot, START_LINE, FAULT_TIMEOUT)
 		wait_line(boot, f'fault: chunk {SMBD_KILL_AFTER_CHUNK}',
 			  FAULT_TIMEOUT)
@@ -916,7 +918,7 @@ def test_restart_soft_smb3():
 		with os.fdopen(fd, 'w') as f:
 			f.write(other.mount_line(net.HOST4))
 		tnet.start_dnsmasq()
-		boot = check.net_boot(tnet, 'fault-restart', fault_append(smbd))
+		boot = netboot.net_boot(tnet, 'fault-restart', fault_append(smbd))
 		wait_line(boot, 'restart: ready', RESTART_TIMEOUT)
 		killed = time.monotonic()
 		other.kill()
@@ -938,7 +940,7 @@ def test_restart_soft_smb3():
 	span = stopped - dropper.started
 	smb1 = dropper.drops(SMB1)
 	smb2 = dropper.drops(SMB2)
-	problems = check.console_problems(res.console)
+	problems = console_problems(res.console)
 	if problems:
 		errors.append('console:\n' + '\n'.join(problems[:20]))
 	summary = ', '.join(
@@ -981,7 +983,7 @@ def test_lossy_link():
 				 timeout=FAULT_TIMEOUT, net=tnet,
 				 netdev=relay.netdev())
 		stats = relay.stop()
-	check.judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
+	netboot.judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
 	digest = judge_data(res, os.path.join(share, 'data'), readback=True)
 	lost = sum(stats[d]['smb_lost'] for d in DIRECTIONS)
 	check.expect(lost, 'the relay lost no SMB frame: '
@@ -1075,12 +1077,12 @@ def test_no_server():
 	"""No server at all: retry=15 spends its budget, then the named panic."""
 	with net.TestNet() as tnet:
 		tnet.start_dnsmasq()
-		res = check.net_boot(tnet, 'fault-noserver', check.net_append(
+		res = netboot.net_boot(tnet, 'fault-noserver', netboot.net_append(
 			f'//{net.HOST4}/root,username=root,password=unused,'
 			f'retry={NO_SERVER_RETRY}')).wait()
 	check.expect(not res.timed_out, 'QEMU did not exit: '
 		     + guest.explain_failure(res))
-	at = check.guest_seconds(res.console, NO_SERVER_PANIC)
+	at = guest_seconds(res.console, NO_SERVER_PANIC)
 	check.expect(at is not None, 'no named panic: '
 		     + guest.explain_failure(res))
 	check.expect(NO_SERVER_RETRY <= at < 60,

@@ -14,7 +14,6 @@ import os
 import re
 import shutil
 import sys
-import subprocess
 
 from cifsroot_common import (REPO, cache_dir, log, run, step, HarnessError)
 

@@ -5,8 +5,10 @@
 # ending with "N passed, N failed". The groups know nothing of each other
 # or of this module, so the imports have no cycle:
 #
-#   cifsroot_check   series gates, docs, the main boot, net, panics
+#   cifsroot_gates   series gates, docs, kunit.py, the fuzz smoke run
+#   cifsroot_check   the main boot and its checks; security and panics
 #   cifsroot_probes  fsprobe's probes in the main boot
+#   cifsroot_netboot boots in a private network: DHCP, ip=, IPv6, late server
 #   cifsroot_faults  faults of the server and the network
 #   cifsroot_debian  a Debian system with systemd on the root
 #
@@ -23,14 +25,16 @@ import traceback
 import cifsroot_check as check
 import cifsroot_debian as debian
 import cifsroot_faults as faults
+import cifsroot_gates as gates
+import cifsroot_netboot as netboot
 import cifsroot_probes as probes
 from cifsroot_common import HarnessError, out_dir
 from cifsroot_judge import console_problems, parse_ktap
 
 # (name, function) in the order they run; the console scan judges every
 # boot of the run, so it comes last.
-TESTS = (check.TESTS + probes.TESTS + check.NET_TESTS + faults.TESTS +
-	 debian.TESTS)
+TESTS = (gates.TESTS + check.TESTS + probes.TESTS + netboot.TESTS +
+	 check.SECURITY_TESTS + faults.TESTS + debian.TESTS)
 FINAL_TESTS = check.FINAL_TESTS
 
 

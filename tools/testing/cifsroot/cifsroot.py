@@ -9,12 +9,17 @@
 
 import argparse
 import os
+import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_kernel as kernel  # noqa: E402
 from cifsroot_common import HarnessError, cache_lock, log  # noqa: E402
+
+
+def terminated(signum, frame):
+	raise KeyboardInterrupt(f'signal {signum}')
 
 
 def main(argv):
@@ -40,6 +45,9 @@ def main(argv):
 	j.add_argument('--json', metavar='FILE',
 		       help='also write the results to FILE as JSON')
 	args = p.parse_args(argv)
+	# SIGTERM (timeout, CI) unwinds like ^C, so that every smbd, QEMU,
+	# relay and network namespace of the run is stopped on the way out
+	signal.signal(signal.SIGTERM, terminated)
 	if args.step == 'judge':	# reads saved logs only
 		return run_step(args)
 	with cache_lock():

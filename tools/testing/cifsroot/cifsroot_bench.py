@@ -445,14 +445,16 @@ def build_kernels():
 
 def versions():
 	"""QEMU's and Samba's versions, as they print them."""
-	qemu = run(['qemu-system-x86_64', '--version'], capture=True)
-	samba = run(['smbd', '--version'], capture=True)
-	return qemu.stdout.splitlines()[0].strip(), samba.stdout.strip()
+	qemu_v = run(['qemu-system-x86_64', '--version'], capture=True)
+	samba_v = run(['smbd', '--version'], capture=True)
+	return qemu_v.stdout.splitlines()[0].strip(), samba_v.stdout.strip()
 
 
 def machine():
 	"""What the bench ran on."""
-	import cifsroot_guest as guest
+	import cifsroot_qemu as qemu
+	import cifsroot_rootfs as rootfs
+	import cifsroot_smbd as samba
 	mem = 0
 	with open('/proc/meminfo') as f:
 		for line in f:
@@ -465,14 +467,16 @@ def machine():
 				cpu = line.partition(':')[2].strip()
 				break
 	return {'cpus': os.cpu_count(), 'memory_gib': round(mem),
-		'cpu': cpu, 'accel': guest.accelerator(),
+		'cpu': cpu, 'accel': qemu.accelerator(),
 		'host_kernel': platform.release()}
 
 
 def make_tar(path):
 	"""A tar of a fresh busybox rootfs, for the guest to unpack."""
-	import cifsroot_guest as guest
-	src = guest.make_rootfs(os.path.join(out_dir('bench'), 'tar-src'))
+	import cifsroot_qemu as qemu
+	import cifsroot_rootfs as rootfs
+	import cifsroot_smbd as samba
+	src = rootfs.make_rootfs(os.path.join(out_dir('bench'), 'tar-src'))
 	run(['tar', '-C', src, '--numeric-owner', '--format=ustar', '-cf',
 	     path, '.'])
 	shutil.rmtree(src)
@@ -482,8 +486,10 @@ def make_tar(path):
 
 def fresh_share(name, tar=None):
 	"""A fresh busybox rootfs for one boot, with the workload if `tar`."""
-	import cifsroot_guest as guest
-	share = guest.make_rootfs(os.path.join(out_dir('bench'),
+	import cifsroot_qemu as qemu
+	import cifsroot_rootfs as rootfs
+	import cifsroot_smbd as samba
+	share = rootfs.make_rootfs(os.path.join(out_dir('bench'),
 					       'share-' + name))
 	if tar:
 		os.makedirs(os.path.join(share, 'bench'))
@@ -500,10 +506,12 @@ def boot_log(name, kind, pair):
 
 def workload_boot(name, image, tar, pair):
 	"""Boot figures and the workload figures of one boot."""
-	import cifsroot_guest as guest
+	import cifsroot_qemu as qemu
+	import cifsroot_rootfs as rootfs
+	import cifsroot_smbd as samba
 	share = fresh_share(name, tar)
-	with guest.Smbd(share) as smbd:
-		res = guest.boot(image, guest.cmdline(smbd),
+	with samba.Smbd(share) as smbd:
+		res = qemu.boot(image, qemu.cmdline(smbd),
 				 boot_log(name, 'workload', pair),
 				 timeout=WORKLOAD_TIMEOUT)
 		password = smbd.password
@@ -513,17 +521,19 @@ def workload_boot(name, image, tar, pair):
 	errors = guest_errors(res.console)
 	if 'bench: done' not in res.console or errors:
 		log(f'{name}: workload incomplete: {errors} '
-		    + guest.explain_failure(res))
+		    + qemu.explain_failure(res))
 	opts = mount_options(mount_line(res.console), [password])
 	return figures, opts
 
 
 def late_boot(name, image, pair):
 	"""Seconds from smbd ready (started 12 s after QEMU) to Mounted root."""
-	import cifsroot_guest as guest
+	import cifsroot_qemu as qemu
+	import cifsroot_rootfs as rootfs
+	import cifsroot_smbd as samba
 	share = fresh_share(name)
-	with guest.Smbd(share, port=guest.free_port(), start=False) as smbd:
-		boot = guest.start_boot(image, guest.cmdline(smbd),
+	with samba.Smbd(share, port=samba.free_port(), start=False) as smbd:
+		boot = qemu.start_boot(image, qemu.cmdline(smbd),
 					boot_log(name, 'late', pair),
 					timeout=LATE_TIMEOUT)
 		time.sleep(max(0.0, boot.t0 + LATE_SERVER_DELAY -
@@ -533,23 +543,25 @@ def late_boot(name, image, pair):
 		gap = host_gap(res.lines, 'VFS: Mounted root', smbd.started)
 	if gap is None:
 		log(f'{name}: late server never mounted: '
-		    + guest.explain_failure(res))
+		    + qemu.explain_failure(res))
 	return gap
 
 
 def panic_boot(name, image, pair):
 	"""Printk seconds to the panic when the share does not exist."""
-	import cifsroot_guest as guest
+	import cifsroot_qemu as qemu
+	import cifsroot_rootfs as rootfs
+	import cifsroot_smbd as samba
 	share = os.path.join(out_dir('bench'), 'share-empty')
 	os.makedirs(share, exist_ok=True)
-	with guest.Smbd(share) as smbd:
+	with samba.Smbd(share) as smbd:
 		source = smbd.source(share='nosuch')
-		res = guest.boot(image, guest.cmdline_for(source),
+		res = qemu.boot(image, qemu.cmdline_for(source),
 				 boot_log(name, 'missing', pair),
 				 timeout=PANIC_TIMEOUT)
 	at, msg = panic_line(res.console)
 	if at is None:
-		log(f'{name}: no panic: ' + guest.explain_failure(res))
+		log(f'{name}: no panic: ' + qemu.explain_failure(res))
 	return at, msg
 
 
@@ -590,12 +602,14 @@ def debian_boot(image, number):
 	once systemd reports the target. None if it never does.
 	"""
 	import cifsroot_debian as debian
-	import cifsroot_guest as guest
+	import cifsroot_qemu as qemu
+	import cifsroot_rootfs as rootfs
+	import cifsroot_smbd as samba
 	share = os.path.join(out_dir('bench'), 'debian-share')
 	debian.copy_tree(debian.debian_tree(), share)
-	with guest.Smbd(share) as smbd:
-		append = guest.cmdline(smbd) + ' ' + debian.CMDLINE_OPTIONS
-		handle = guest.start_boot(image, append,
+	with samba.Smbd(share) as smbd:
+		append = qemu.cmdline(smbd) + ' ' + debian.CMDLINE_OPTIONS
+		handle = qemu.start_boot(image, append,
 					  boot_log('ours', 'debian', number),
 					  timeout=debian.BOOT_TIMEOUT,
 					  memory=debian.MEMORY)
@@ -671,7 +685,7 @@ def write_outputs(results):
 
 def results_of(builds, equal, samples, info, pairs):
 	"""Everything results.json holds."""
-	qemu, samba = versions()
+	qemu_version, samba_version = versions()
 	kernels = {}
 	for name in KERNEL_NAMES:
 		b = builds[name]
@@ -686,7 +700,7 @@ def results_of(builds, equal, samples, info, pairs):
 	host_figures = [figure_entry(f[0], samples, 'host') for f in FIGURES
 			if f[0] in HOST_KEYS]
 	for f in figures:
-		f['qemu'], f['samba'] = qemu, samba
+		f['qemu'], f['samba'] = qemu_version, samba_version
 		f['mount_options'] = {n: kernels[n]['mount_options']
 				      for n in KERNEL_NAMES}
 	return {'date': time.strftime('%Y-%m-%d %H:%M %Z'),

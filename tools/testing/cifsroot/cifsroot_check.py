@@ -18,7 +18,9 @@ import subprocess
 import threading
 
 import cifsroot_fsprobe as fsprobe
-import cifsroot_guest as guest
+import cifsroot_qemu as qemu
+import cifsroot_rootfs as rootfs
+import cifsroot_smbd as samba
 import cifsroot_kernel as kernel
 from cifsroot_common import once, out_dir
 from cifsroot_judge import (console_problems, guest_seconds, guest_values,
@@ -58,7 +60,7 @@ class MainBoot:
 
 	def run(self):
 		image = kernel_image()
-		guest.make_rootfs(self.share)
+		rootfs.make_rootfs(self.share)
 		check_dir = os.path.join(self.share, 'check')
 		os.makedirs(check_dir)
 		preset = os.path.join(check_dir, 'preset')
@@ -71,19 +73,19 @@ class MainBoot:
 		self.token = os.urandom(8).hex()
 		with open(os.path.join(run_dir, 'token'), 'w') as f:
 			f.write(self.token + '\n')
-		with guest.Smbd(self.share) as smbd:
+		with samba.Smbd(self.share) as smbd:
 			self.password = smbd.password
-			fsprobe.prepare(self.share, smbd, guest.HOST_ADDR)
-			self.result = guest.boot(image, guest.cmdline(smbd),
+			fsprobe.prepare(self.share, smbd, samba.HOST_ADDR)
+			self.result = qemu.boot(image, qemu.cmdline(smbd),
 						 self.log, timeout=600)
-		self.output, self.status = guest.command_output(
+		self.output, self.status = qemu.command_output(
 			self.result.console)
 		self.values = guest_values(self.output)
 
 	def need(self, key):
 		if key not in self.values:
 			raise Failed(f'the guest printed no "{key}:" line; '
-				     + guest.explain_failure(self.result))
+				     + qemu.explain_failure(self.result))
 		return self.values[key]
 
 	def path(self, name):
@@ -103,8 +105,8 @@ def main_boot():
 def test_boot_root():
 	"""cifs on /, /sbin/init from the share, the password never printed."""
 	boot = main_boot()
-	expect(guest.START_MARK in boot.result.console,
-	       'init never started: ' + guest.explain_failure(boot.result))
+	expect(rootfs.START_MARK in boot.result.console,
+	       'init never started: ' + qemu.explain_failure(boot.result))
 	root = boot.need('root')
 	expect(re.search(r'^//10\.0\.2\.2/root / cifs ', root),
 	       'root is not cifs: ' + root)
@@ -238,7 +240,7 @@ echo "markers: $(ls / | grep '^marker-' | tr '\\n' ' ')"
 
 def net_rootfs(dest, marker=None):
 	"""A rootfs whose run script reports the root and its markers."""
-	guest.make_rootfs(dest)
+	rootfs.make_rootfs(dest)
 	with open(os.path.join(dest, 'etc', 'cifsroot', 'run'), 'w') as f:
 		f.write(NET_RUN)
 	if marker:
@@ -259,15 +261,15 @@ def panic_boot(name, want, share=None, password=None, options='',
 	share_dir = os.path.join(out_dir('check'), 'share-panic')
 	os.makedirs(share_dir, exist_ok=True)
 	log_path = os.path.join(out_dir('check'), name + '.log')
-	with guest.Smbd(share_dir, settings=settings) as smbd:
+	with samba.Smbd(share_dir, settings=settings) as smbd:
 		if password:
 			smbd.password = password	# what the guest sends
 		source = smbd.source(share=share, options=options)
-		res = guest.boot(image, guest.cmdline_for(source), log_path,
+		res = qemu.boot(image, qemu.cmdline_for(source), log_path,
 				 timeout=180)
-	expect(not res.timed_out, 'no panic: ' + guest.explain_failure(res))
+	expect(not res.timed_out, 'no panic: ' + qemu.explain_failure(res))
 	expect(want in res.console, 'no named panic: '
-	       + guest.explain_failure(res))
+	       + qemu.explain_failure(res))
 	expect('No working init found' not in res.console,
 	       'the boot went on past the failed mount')
 	expect('retrying in' not in res.console,
@@ -347,21 +349,21 @@ def test_credentials():
 		f.write('echo "cmdline: $(cat /proc/cmdline)"\n')
 	initramfs = os.path.join(work, 'initramfs')
 	os.makedirs(os.path.join(initramfs, 'etc'))
-	with guest.Smbd(share, user='root') as smbd:
+	with samba.Smbd(share, user='root') as smbd:
 		creds = os.path.join(initramfs, 'etc', 'cifs-credentials')
 		with open(creds, 'w') as f:
 			f.write(f'# the boot account\nusername={smbd.user}\n'
 				f'password={smbd.password}\n')
 		os.chmod(creds, 0o600)
 		initrd = make_cpio(initramfs, os.path.join(work, 'creds.cpio'))
-		source = (f'//{guest.HOST_ADDR}/root,port={smbd.port},'
+		source = (f'//{samba.HOST_ADDR}/root,port={smbd.port},'
 			  'credentials=/etc/cifs-credentials')
-		res = guest.boot(kernel_image(), guest.cmdline_for(source),
+		res = qemu.boot(kernel_image(), qemu.cmdline_for(source),
 				 os.path.join(out_dir('check'), 'credentials.log'),
 				 timeout=180, initrd=initrd)
-	values = guest_values(guest.command_output(res.console)[0])
+	values = guest_values(qemu.command_output(res.console)[0])
 	expect(values.get('root', '').startswith('//10.0.2.2/root / cifs '),
-	       'not mounted: ' + guest.explain_failure(res))
+	       'not mounted: ' + qemu.explain_failure(res))
 	expect('credentials=' in values.get('cmdline', ''),
 	       'no command line seen in the guest')
 	expect(smbd.password not in values['cmdline'],
@@ -378,7 +380,7 @@ def test_no_cifsroot_env():
 	initramfs = os.path.join(work, 'initramfs')
 	os.makedirs(os.path.join(initramfs, 'bin'))
 	os.makedirs(os.path.join(initramfs, 'proc'))
-	shutil.copy2(guest.BUSYBOX, os.path.join(initramfs, 'bin', 'busybox'))
+	shutil.copy2(rootfs.BUSYBOX, os.path.join(initramfs, 'bin', 'busybox'))
 	with open(os.path.join(initramfs, 'init'), 'w') as f:
 		f.write('#!/bin/busybox sh\n'
 			'/bin/busybox mount -t proc proc /proc\n'
@@ -389,13 +391,13 @@ def test_no_cifsroot_env():
 	initrd = make_cpio(initramfs, os.path.join(work, 'init.cpio'))
 	secret = 'env-' + secrets.token_hex(6)
 	image = kernel.build(name='nocifsroot')
-	res = guest.boot(image, 'console=ttyS0 panic=-1 '
+	res = qemu.boot(image, 'console=ttyS0 panic=-1 '
 			 f'cifsroot=//10.0.2.2/root,password={secret}',
 			 os.path.join(work, 'boot.log'), timeout=120,
 			 initrd=initrd)
 	env = [line for t, line in res.lines if 'environ: ' in line]
 	expect(env and 'TERM=linux' in env[0], 'init printed no environment: '
-	       + guest.explain_failure(res))
+	       + qemu.explain_failure(res))
 	expect('cifsroot=' not in env[0] and secret not in env[0],
 	       'cifsroot= is in init\'s environment')
 	expect('cifsroot= ignored' in res.console, 'no line about cifsroot=')
@@ -442,21 +444,21 @@ def test_signing():
 		f.write(SIGN_RUN)
 	shutil.copyfile(fsprobe.build(), os.path.join(share, 'bin', 'fsprobe'))
 	os.chmod(os.path.join(share, 'bin', 'fsprobe'), 0o755)
-	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
+	with samba.Smbd(share, settings='\tserver signing = mandatory\n') \
 			as smbd:
 		lock = os.path.join(share, 'etc', 'cifsroot', 'signlock')
 		fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 		with os.fdopen(fd, 'w') as f:
 			f.write(smbd.mount_line(options='vers=1.0,sign,'
 						'forcemandatorylock,nosharesock'))
-		res = guest.boot(kernel_image(), guest.cmdline(smbd, options='sign'),
+		res = qemu.boot(kernel_image(), qemu.cmdline(smbd, options='sign'),
 				 os.path.join(out_dir('check'), 'signing.log'),
 				 timeout=180)
-	output, status = guest.command_output(res.console)
+	output, status = qemu.command_output(res.console)
 	values = guest_values(output)
 	root = values.get('root', '')
 	expect(root.startswith('//10.0.2.2/root / cifs ') and status == 0,
-	       'not mounted: ' + guest.explain_failure(res))
+	       'not mounted: ' + qemu.explain_failure(res))
 	# our own message, not the kernel's echo of its command line
 	expect(re.search(r'cifsroot: mounting //\S+ with \S*\bsign\b',
 			 res.console), 'the root was not mounted with sign')
@@ -597,17 +599,17 @@ def test_signing_tampered():
 	with open(os.path.join(share, 'tamper-data'), 'wb') as f:
 		f.write(data)
 	want = hashlib.sha256(data).hexdigest()
-	with guest.Smbd(share, settings='\tserver signing = mandatory\n') \
+	with samba.Smbd(share, settings='\tserver signing = mandatory\n') \
 			as smbd, TamperProxy(smbd.port) as proxy:
 		source = smbd.source(port=proxy.port, options='sign')
-		res = guest.boot(kernel_image(), guest.cmdline_for(source),
+		res = qemu.boot(kernel_image(), qemu.cmdline_for(source),
 				 os.path.join(out_dir('check'),
 					      'signing-tampered.log'),
 				 timeout=180)
-	output, status = guest.command_output(res.console)
+	output, status = qemu.command_output(res.console)
 	values = guest_values(output)
 	expect(values.get('root', '').startswith('//10.0.2.2/root / cifs ')
-	       and status == 0, 'not mounted: ' + guest.explain_failure(res))
+	       and status == 0, 'not mounted: ' + qemu.explain_failure(res))
 	expect(proxy.tampered == 1, f'{proxy.tampered} responses changed')
 	expect(values.get('sum') == want,
 	       f'the guest read changed data: {values.get("sum")}, want {want}')
@@ -652,11 +654,11 @@ def sanitizer_image():
 def test_kunit_sanitizers():
 	"""The parser suite passes again in a kernel with KASAN and UBSAN."""
 	log_path = os.path.join(out_dir('check'), 'kunit-sanitizers.log')
-	res = guest.boot(sanitizer_image(),
+	res = qemu.boot(sanitizer_image(),
 			 'console=ttyS0 kunit.filter_glob=cifsroot '
 			 'kunit_shutdown=reboot panic=-1', log_path, timeout=600)
 	expect(parse_ktap(res.console, KUNIT_SUITE),
-	       'no KTAP results: ' + guest.explain_failure(res))
+	       'no KTAP results: ' + qemu.explain_failure(res))
 	note = judge_kunit(res.console)
 	hits = console_problems(res.console)
 	expect(not hits, 'sanitizer reports:\n' + '\n'.join(hits[:20]))

@@ -30,7 +30,9 @@ import uuid
 from email.utils import formatdate
 
 import cifsroot_check as check
-import cifsroot_guest as guest
+import cifsroot_qemu as qemu
+import cifsroot_rootfs as rootfs
+import cifsroot_smbd as samba
 from cifsroot_common import (HarnessError, cache_dir, log, once, out_dir,
 			     run)
 
@@ -62,7 +64,7 @@ BOOT_TIMEOUT = 600		# seconds per boot, QEMU killed after that
 # off after "Power down"; without, the poweroff becomes a halt.
 POWER_DOWN = ('reboot: Power down', 'reboot: System halted')
 POWER_DOWN_GRACE = 5		# seconds QEMU gets to exit by itself
-# Kernel command line words beyond guest.cmdline(): udev must not rename
+# Kernel command line words beyond qemu.cmdline(): udev must not rename
 # eth0, which carries the root; systemd shows unit status on the console,
 # where the harness times "Reached target ... Multi-User System".
 CMDLINE_OPTIONS = 'net.ifnames=0 systemd.show_status=1'
@@ -230,7 +232,7 @@ def debootstrap(dest, log_path):
 					   f'{DEBOOTSTRAP_TIMEOUT}s; see {log_path}')
 	if res.returncode != 0:
 		raise HarnessError(f'debootstrap failed ({res.returncode}):\n'
-				   + guest.tail(log_path))
+				   + samba.tail(log_path))
 
 
 def build_tree(final):
@@ -288,7 +290,7 @@ def debian_tree():
 
 def copy_tree(tree, share):
 	"""A fresh copy of `tree` at `share`: owners, modes, devices, xattrs."""
-	share = guest.check_dest(share)
+	share = rootfs.check_dest(share)
 	shutil.rmtree(share, ignore_errors=True)
 	t0 = time.monotonic()
 	run(['cp', '-a', tree, share])
@@ -301,7 +303,7 @@ def copy_tree(tree, share):
 def write_text(path, text, mode=0o644):
 	"""Write `text` to `path`, making its directory, and give it `mode`."""
 	os.makedirs(os.path.dirname(path), mode=0o755, exist_ok=True)
-	guest.write_file(path, text, mode)
+	rootfs.write_file(path, text, mode)
 
 
 def build_package(work, token):
@@ -426,7 +428,7 @@ def install_checks(share, port, token, machine_id):
 	for path in glob.glob(os.path.join(etc, 'apt', 'sources.list.d', '*')):
 		os.unlink(path)
 	write_text(os.path.join(etc, 'apt', 'sources.list'),
-		   f'deb [trusted=yes] http://{guest.HOST_ADDR}:{port}/ ./\n')
+		   f'deb [trusted=yes] http://{samba.HOST_ADDR}:{port}/ ./\n')
 
 
 def set_phase(share, phase):
@@ -454,7 +456,7 @@ def boot_to_poweroff(image, append, log_path, timeout=BOOT_TIMEOUT):
 	printed one of POWER_DOWN, QEMU gets POWER_DOWN_GRACE seconds to exit,
 	then is killed. A boot that never gets there is killed at `timeout`.
 	"""
-	handle = guest.start_boot(image, append, log_path, timeout=timeout,
+	handle = qemu.start_boot(image, append, log_path, timeout=timeout,
 				  memory=MEMORY)
 	with handle:
 		searched, down = 0, None
@@ -528,8 +530,8 @@ class DebianBoots:
 			copy_tree(tree, self.share)
 			install_checks(self.share, server.port, self.token,
 				       self.machine_id)
-			with guest.Smbd(self.share) as smbd:
-				append = guest.cmdline(smbd) + ' ' + CMDLINE_OPTIONS
+			with samba.Smbd(self.share) as smbd:
+				append = qemu.cmdline(smbd) + ' ' + CMDLINE_OPTIONS
 				for number in (1, 2):
 					phase = self.boot(number, append)
 					if not phase.finished():

@@ -14,7 +14,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_debian as debian  # noqa: E402
-import cifsroot_guest as guest  # noqa: E402
+import cifsroot_qemu as qemu  # noqa: E402
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test_data')
 
@@ -25,7 +25,7 @@ def recorded_console():
 	append log lost lines and apt-get install met a short read of dpkg's
 	status file."""
 	with open(os.path.join(DATA, 'debian-console.txt'), 'rb') as f:
-		return guest.console_text(f.read())
+		return qemu.console_text(f.read())
 
 
 def stamped(console, t0=100.0, step=0.5):
@@ -251,11 +251,11 @@ class MemoryTest(unittest.TestCase):
 		return cmd[cmd.index('-m') + 1]
 
 	def test_debian_boots_get_more(self):
-		self.assertEqual(self.memory(guest.boot_command(
+		self.assertEqual(self.memory(qemu.boot_command(
 			'bzImage', 'console=ttyS0', memory=debian.MEMORY)), '1024')
 
 	def test_default_unchanged(self):
-		self.assertEqual(self.memory(guest.boot_command(
+		self.assertEqual(self.memory(qemu.boot_command(
 			'bzImage', 'console=ttyS0')), '256')
 
 

@@ -30,7 +30,9 @@ import time
 
 import cifsroot_check as check
 import cifsroot_fsprobe as fsprobe
-import cifsroot_guest as guest
+import cifsroot_qemu as qemu
+import cifsroot_rootfs as rootfs
+import cifsroot_smbd as samba
 import cifsroot_net as net
 import cifsroot_netboot as netboot
 from cifsroot_common import HarnessError, log, out_dir
@@ -414,7 +416,7 @@ class Dropper:
 			   time.monotonic() > deadline:
 				self.kill()
 				raise HarnessError('dropper did not start:\n'
-						   + guest.tail(self.err_path))
+						   + samba.tail(self.err_path))
 			time.sleep(0.02)
 		self.started = time.monotonic()
 		log(f'dropper on {address}:{port}')
@@ -507,7 +509,7 @@ class Relay:
 			time.sleep(0.02)
 		raise HarnessError(f'relay: no "{name}" event in {timeout}s; '
 				   f'exit {self.proc.poll()}:\n'
-				   + guest.tail(self.err_path))
+				   + samba.tail(self.err_path))
 
 	def command(self, line, reply, timeout=5):
 		"""Send a control line; the event that acknowledges it."""
@@ -542,7 +544,7 @@ class Relay:
 		finals = [e for e in self.events if e.get('final')]
 		if not finals:
 			raise HarnessError('relay gave no final counts:\n'
-					   + guest.tail(self.err_path))
+					   + samba.tail(self.err_path))
 		return finals[-1]
 
 	def kill(self):
@@ -604,8 +606,8 @@ LINE_POLL = 0.05
 
 def fault_rootfs(name, script):
 	"""A fresh rootfs in out/check/`name` running `script`."""
-	dest = guest.make_rootfs(os.path.join(out_dir('check'), name))
-	guest.write_file(os.path.join(dest, 'etc', 'cifsroot', 'run'), script,
+	dest = rootfs.make_rootfs(os.path.join(out_dir('check'), name))
+	rootfs.write_file(os.path.join(dest, 'etc', 'cifsroot', 'run'), script,
 			 0o755)
 	return dest
 
@@ -652,11 +654,11 @@ def wait_line(boot, text, timeout, after=0.0):
 			if t is not None:
 				return t
 			check.expect(False, f'no "{text}" line: '
-				     + guest.explain_failure(boot.wait()))
+				     + qemu.explain_failure(boot.wait()))
 		time.sleep(LINE_POLL)
 	boot.kill()
 	check.expect(False, f'no "{text}" line in {timeout}s: '
-		     + guest.explain_failure(boot.wait()))
+		     + qemu.explain_failure(boot.wait()))
 
 
 def judge_data(res, path, readback=False):
@@ -664,13 +666,13 @@ def judge_data(res, path, readback=False):
 
 	Returns the checksum.
 	"""
-	output, status = guest.command_output(res.console)
+	output, status = qemu.command_output(res.console)
 	check.expect(status == 0, f'run script status {status}: '
-		     + guest.explain_failure(res))
+		     + qemu.explain_failure(res))
 	values = guest_values(output)
 	want = values.get('sum', '')
 	check.expect(re.fullmatch(r'[0-9a-f]{64}', want),
-		     'no guest checksum: ' + guest.explain_failure(res))
+		     'no guest checksum: ' + qemu.explain_failure(res))
 	if readback:
 		check.expect(values.get('readback') == want,
 			     f'guest read back {values.get("readback")}, '
@@ -899,7 +901,7 @@ def judge_restart(ops, killed, dropper):
 def restart_share():
 	"""The rootfs of test_restart_soft_smb3, fsprobe and script in it."""
 	share = fault_rootfs('fault-restart', RESTART_RUN)
-	guest.write_file(os.path.join(share, 'etc', 'cifsroot', 'restart.sh'),
+	rootfs.write_file(os.path.join(share, 'etc', 'cifsroot', 'restart.sh'),
 			 RESTART_SCRIPT, 0o755)
 	shutil.copyfile(fsprobe.build(), os.path.join(share, 'bin', 'fsprobe'))
 	os.chmod(os.path.join(share, 'bin', 'fsprobe'), 0o755)
@@ -932,9 +934,9 @@ def test_restart_soft_smb3():
 		other.start()
 		wait_line(boot, 'restart: done', RESTART_TIMEOUT)
 		res = boot.wait()
-	output, status = guest.command_output(res.console)
+	output, status = qemu.command_output(res.console)
 	check.expect(status == 0, f'run script status {status}: '
-		     + guest.explain_failure(res))
+		     + qemu.explain_failure(res))
 	ops = op_lines(res.lines)
 	errors = judge_restart(ops, killed, (dropper.started, stopped))
 	span = stopped - dropper.started
@@ -977,7 +979,7 @@ def test_lossy_link():
 		tnet.start_dnsmasq()
 		relay = Relay(tnet, loss=LOSS, delay_ms=DELAY_MS,
 			      seed=LOSSY_SEED)
-		res = guest.boot(check.kernel_image(), fault_append(smbd),
+		res = qemu.boot(check.kernel_image(), fault_append(smbd),
 				 os.path.join(out_dir('check'),
 					      'fault-lossy.log'),
 				 timeout=FAULT_TIMEOUT, net=tnet,
@@ -1015,7 +1017,7 @@ def test_link_outage():
 	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
 		tnet.start_dnsmasq()
 		relay = Relay(tnet)
-		boot = guest.start_boot(
+		boot = qemu.start_boot(
 			check.kernel_image(), fault_append(smbd),
 			os.path.join(out_dir('check'), 'fault-outage.log'),
 			timeout=FAULT_TIMEOUT, net=tnet,
@@ -1081,15 +1083,15 @@ def test_no_server():
 			f'//{net.HOST4}/root,username=root,password=unused,'
 			f'retry={NO_SERVER_RETRY}')).wait()
 	check.expect(not res.timed_out, 'QEMU did not exit: '
-		     + guest.explain_failure(res))
+		     + qemu.explain_failure(res))
 	at = guest_seconds(res.console, NO_SERVER_PANIC)
 	check.expect(at is not None, 'no named panic: '
-		     + guest.explain_failure(res))
+		     + qemu.explain_failure(res))
 	check.expect(NO_SERVER_RETRY <= at < 60,
 		     f'panic at {at:.2f} s of guest time')
 	times = retry_times(res.console)
 	check.expect(times, 'no "retrying in" line: '
-		     + guest.explain_failure(res))
+		     + qemu.explain_failure(res))
 	span = at - times[0]
 	check.expect(len(times) * 0.1 < span,
 		     f'{len(times)} retry lines in {span:.2f} s')

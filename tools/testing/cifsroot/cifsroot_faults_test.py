@@ -12,7 +12,8 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_faults as faults  # noqa: E402
-import cifsroot_guest as guest  # noqa: E402
+from cifsroot_common import HarnessError  # noqa: E402
+import cifsroot_qemu as qemu  # noqa: E402
 
 TO, FROM = faults.TO_GUEST, faults.FROM_GUEST
 
@@ -287,19 +288,19 @@ class NetdevTest(unittest.TestCase):
 	"""QEMU's network from a -netdev value."""
 
 	def test_id_put_in(self):
-		self.assertEqual(guest.qemu_net_args(netdev='socket,udp=a:1'),
+		self.assertEqual(qemu.qemu_net_args(netdev='socket,udp=a:1'),
 				 ['-netdev', 'socket,id=n0,udp=a:1',
 				  '-device', 'e1000,netdev=n0'])
-		self.assertEqual(guest.qemu_netdev('user'), 'user,id=n0')
+		self.assertEqual(qemu.qemu_netdev('user'), 'user,id=n0')
 
 	def test_not_with_a_tap(self):
-		with self.assertRaises(guest.HarnessError):
-			guest.qemu_net_args(tap='tap0', netdev='user')
+		with self.assertRaises(HarnessError):
+			qemu.qemu_net_args(tap='tap0', netdev='user')
 
 	def test_tap_and_user_unchanged(self):
-		self.assertEqual(guest.qemu_net_args()[:2], ['-netdev', 'user,id=n0'])
+		self.assertEqual(qemu.qemu_net_args()[:2], ['-netdev', 'user,id=n0'])
 		self.assertIn('tap,id=n0,ifname=tap0,script=no,downscript=no',
-			      guest.qemu_net_args(tap='tap0'))
+			      qemu.qemu_net_args(tap='tap0'))
 
 	def test_relay_netdev(self):
 		relay = faults.Relay.__new__(faults.Relay)

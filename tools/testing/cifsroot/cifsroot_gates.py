@@ -14,11 +14,12 @@ import subprocess
 import sys
 import time
 
-import cifsroot_guest as guest
+import cifsroot_smbd as samba
 import cifsroot_kernel as kernel
 from cifsroot_check import HERE, declared_results, expect
 from cifsroot_common import HarnessError, out_dir
-from cifsroot_judge import (checkpatch_verdict, message_shape, smb_conf_settings)
+from cifsroot_judge import (checkpatch_verdict, message_shape,
+			    smb_conf_settings)
 
 
 def test_harness():
@@ -256,7 +257,7 @@ def test_doc_smb_conf():
 	"""The tests' smb.conf has every setting of the documented one."""
 	doc = doc_smb_conf(os.path.join(
 		kernel.REPO, 'Documentation/filesystems/cifs/cifsroot.rst'))
-	smbd = guest.Smbd('/srv/none')
+	smbd = samba.Smbd('/srv/none')
 	smbd.tmp, smbd.port = '/tmp/none', 445
 	ours = smb_conf_settings(smbd.config())
 	expect(len(doc) >= 4, f'only {len(doc)} settings found in the docs')
@@ -292,7 +293,7 @@ def test_doc_ctime():
 	os.utime(path, (1000000000, 1000000000))	# 2001-09-09 01:46:40
 	os.chmod(path, 0o600)				# ctime: now
 	real = os.stat(path).st_ctime
-	with guest.Smbd(share) as smbd:
+	with samba.Smbd(share) as smbd:
 		res = subprocess.run(
 			['smbclient', f'//127.0.0.1/{smbd.share}', '-p',
 			 str(smbd.port), '-m', 'NT1',

@@ -13,7 +13,10 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import cifsroot_guest as guest  # noqa: E402
+from cifsroot_common import REPO, HarnessError  # noqa: E402
+import cifsroot_qemu as qemu  # noqa: E402
+import cifsroot_rootfs as rootfs  # noqa: E402
+import cifsroot_smbd as samba  # noqa: E402
 
 
 class RootfsFixture:
@@ -22,7 +25,7 @@ class RootfsFixture:
 	@classmethod
 	def setUpClass(cls):
 		cls.tmp = tempfile.mkdtemp(prefix='cifsroot-test-')
-		cls.root = guest.make_rootfs(os.path.join(cls.tmp, 'root'))
+		cls.root = rootfs.make_rootfs(os.path.join(cls.tmp, 'root'))
 
 	@classmethod
 	def tearDownClass(cls):
@@ -42,8 +45,8 @@ class RootfsTest(RootfsFixture, unittest.TestCase):
 		with open(self.path('sbin/init')) as f:
 			text = f.read()
 		self.assertTrue(text.startswith('#!/bin/sh\n'))
-		self.assertIn(guest.START_MARK, text)
-		self.assertIn(guest.EXIT_MARK, text)
+		self.assertIn(rootfs.START_MARK, text)
+		self.assertIn(rootfs.EXIT_MARK, text)
 
 	def test_applets_link_to_busybox(self):
 		busybox = os.path.realpath(self.path('bin/busybox'))
@@ -85,23 +88,23 @@ class RootfsTest(RootfsFixture, unittest.TestCase):
 
 	def test_remakes_from_scratch(self):
 		other = os.path.join(self.tmp, 'again')
-		guest.make_rootfs(other)
+		rootfs.make_rootfs(other)
 		with open(os.path.join(other, 'stale'), 'w') as f:
 			f.write('x')
-		guest.make_rootfs(other)
+		rootfs.make_rootfs(other)
 		self.assertFalse(os.path.exists(os.path.join(other, 'stale')))
 
 	def test_refuses_dangerous_dest(self):
-		for dest in ('/', guest.REPO, os.path.dirname(guest.REPO)):
-			with self.assertRaises(guest.HarnessError):
-				guest.check_dest(dest)
+		for dest in ('/', REPO, os.path.dirname(REPO)):
+			with self.assertRaises(HarnessError):
+				rootfs.check_dest(dest)
 
 
 class SmbdTest(RootfsFixture, unittest.TestCase):
 	"""A private smbd serves the share over SMB1 with UNIX extensions."""
 
 	def test_serves_and_stops(self):
-		with guest.Smbd(self.root) as smbd:
+		with samba.Smbd(self.root) as smbd:
 			state = smbd.tmp
 			pid = smbd.proc.pid
 			out = smbd.smbclient('ls').stdout
@@ -110,10 +113,10 @@ class SmbdTest(RootfsFixture, unittest.TestCase):
 		self.assertFalse(os.path.exists(state))
 		with self.assertRaises(ProcessLookupError):
 			os.kill(pid, 0)
-		self.assertFalse(guest.port_open(smbd.port))
+		self.assertFalse(samba.port_open(smbd.port))
 
 	def test_unix_extensions(self):
-		with guest.Smbd(self.root) as smbd:
+		with samba.Smbd(self.root) as smbd:
 			out = smbd.smbclient('posix; ls').stdout
 		self.assertIn('Server supports CIFS extensions', out)
 
@@ -121,7 +124,7 @@ class SmbdTest(RootfsFixture, unittest.TestCase):
 		src = os.path.join(self.tmp, 'hello')
 		with open(src, 'w') as f:
 			f.write('hello from smbclient\n')
-		with guest.Smbd(self.root) as smbd:
+		with samba.Smbd(self.root) as smbd:
 			smbd.smbclient(f'put {src} tmp/hello; posix; '
 				       'mkdir tmp/dir; chmod 0750 tmp/dir')
 		with open(os.path.join(self.root, 'tmp', 'hello')) as f:
@@ -130,15 +133,15 @@ class SmbdTest(RootfsFixture, unittest.TestCase):
 		self.assertEqual(stat.S_IMODE(mode), 0o750)
 
 	def test_wrong_password_is_refused(self):
-		with guest.Smbd(self.root) as smbd:
+		with samba.Smbd(self.root) as smbd:
 			smbd.password = 'not-' + smbd.password
 			res = smbd.smbclient('ls', check=False)
 		self.assertNotEqual(res.returncode, 0)
 
 	def test_cmdline(self):
-		smbd = guest.Smbd(self.root, password='pw')
+		smbd = samba.Smbd(self.root, password='pw')
 		smbd.port = 4455
-		line = guest.cmdline(smbd, options='vers=1.0')
+		line = qemu.cmdline(smbd, options='vers=1.0')
 		self.assertIn('root=/dev/cifs', line)
 		self.assertIn('cifsroot=//10.0.2.2/root,port=4455,'
 			      'username=root,password=pw,vers=1.0 ', line)
@@ -158,7 +161,7 @@ class BootTest(unittest.TestCase):
 
 	def test_lines_are_stamped(self):
 		cmd = ['sh', '-c', 'echo one; sleep 0.5; printf "two\\r\\n"']
-		res = guest.Boot(cmd, self.log, timeout=30).wait()
+		res = qemu.Boot(cmd, self.log, timeout=30).wait()
 		self.assertFalse(res.timed_out)
 		self.assertEqual(res.status, 0)
 		self.assertEqual(res.console, 'one\ntwo\n')
@@ -170,7 +173,7 @@ class BootTest(unittest.TestCase):
 
 	def test_killed_at_timeout(self):
 		cmd = ['sh', '-c', 'echo up; exec sleep 60']
-		boot = guest.Boot(cmd, self.log, timeout=1)
+		boot = qemu.Boot(cmd, self.log, timeout=1)
 		res = boot.wait()
 		self.assertTrue(res.timed_out)
 		self.assertLess(res.elapsed, 10)
@@ -178,8 +181,8 @@ class BootTest(unittest.TestCase):
 		self.assertEqual(res.lines[0][1], 'up')
 
 	def test_tap_needs_testnet(self):
-		with self.assertRaises(guest.HarnessError):
-			guest.start_boot('bzImage', 'console=ttyS0', self.log,
+		with self.assertRaises(HarnessError):
+			qemu.start_boot('bzImage', 'console=ttyS0', self.log,
 					 tap='tap0')
 
 
@@ -191,7 +194,7 @@ class ConsoleTest(unittest.TestCase):
 			   'cifsroot-init: started\n'
 			   'line 1\nline 2\n'
 			   'cifsroot-exit: 3\n')
-		self.assertEqual(guest.command_output(console),
+		self.assertEqual(qemu.command_output(console),
 				 ('line 1\nline 2', 3))
 
 	def test_init_report(self):
@@ -199,13 +202,13 @@ class ConsoleTest(unittest.TestCase):
 			   'cifsroot-init: started\n'
 			   '//10.0.2.2/root / cifs rw 0 0\n'
 			   '[ 2.9] reboot: Restarting system\n')
-		self.assertEqual(guest.init_report(console),
+		self.assertEqual(qemu.init_report(console),
 				 '//10.0.2.2/root / cifs rw 0 0')
-		self.assertIsNone(guest.init_report('Kernel panic\n'))
+		self.assertIsNone(qemu.init_report('Kernel panic\n'))
 
 	def test_no_exit_line(self):
 		console = 'cifsroot-init: started\nKernel panic\n'
-		self.assertEqual(guest.command_output(console), (None, None))
+		self.assertEqual(qemu.command_output(console), (None, None))
 
 
 if __name__ == '__main__':

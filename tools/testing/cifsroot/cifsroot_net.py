@@ -19,7 +19,7 @@ import sys
 import tempfile
 import time
 
-import cifsroot_guest as guest
+import cifsroot_smbd as samba
 from cifsroot_common import HarnessError, log, popen, run, signal_group
 
 BRIDGE = 'br0'
@@ -57,7 +57,7 @@ class TestNet:
 	"""A network namespace with br0 on 10.55.0.1/24 and fd55::1/64.
 
 	Guests boot on tap devices of the bridge (add_tap(), then
-	cifsroot_guest.start_boot(..., net=self, tap=..., mac=...)). Leaving
+	cifsroot_qemu.start_boot(..., net=self, tap=..., mac=...)). Leaving
 	the context stops dnsmasq, smbd and QEMU and deletes the namespace,
 	however far the setup got.
 	"""
@@ -86,7 +86,7 @@ class TestNet:
 
 	def prefix(self):
 		"""The command prefix that runs a command in the namespace."""
-		return guest.netns_prefix(self.name)
+		return samba.netns_prefix(self.name)
 
 	def run(self, cmd, **kwargs):
 		"""Run `cmd` in the namespace (see cifsroot_common.run)."""
@@ -173,15 +173,15 @@ class TestNet:
 			if status is not None:
 				raise HarnessError(
 					f'dnsmasq exited ({status}):\n'
-					+ guest.tail(os.path.join(
+					+ samba.tail(os.path.join(
 						self.tmp, 'dnsmasq.out'))
-					+ guest.tail(self.dnsmasq_log))
+					+ samba.tail(self.dnsmasq_log))
 			if 'DHCP, IP range' in self.dnsmasq_text():
 				return
 			time.sleep(0.1)
 		raise HarnessError('dnsmasq not ready after '
 				   f'{DNSMASQ_TIMEOUT}s:\n'
-				   + guest.tail(self.dnsmasq_log))
+				   + samba.tail(self.dnsmasq_log))
 
 	def dnsmasq_text(self):
 		"""What dnsmasq logged so far ('' before it started)."""
@@ -194,19 +194,19 @@ class TestNet:
 			return ''
 
 	def smbd(self, share_dir, **kw):
-		"""A cifsroot_guest.Smbd in the namespace on 10.55.0.1, fd55::1.
+		"""A cifsroot_smbd.Smbd in the namespace on 10.55.0.1, fd55::1.
 
 		Use it as a context manager; the TestNet stops it on exit too.
 		"""
 		kw.setdefault('netns', self.name)
 		kw.setdefault('interfaces', (HOST4, HOST6))
 		kw.setdefault('port', SMB_PORT)
-		server = guest.Smbd(share_dir, **kw)
+		server = samba.Smbd(share_dir, **kw)
 		self.servers.append(server)
 		return server
 
 	def adopt(self, boot):
-		"""Kill `boot` (a cifsroot_guest.Boot in here) on exit."""
+		"""Kill `boot` (a cifsroot_qemu.Boot in here) on exit."""
 		self.boots.append(boot)
 
 	def close(self):

@@ -14,7 +14,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-import cifsroot_guest as guest  # noqa: E402
+import cifsroot_qemu as qemu  # noqa: E402
 from cifsroot_guest_test import RootfsFixture  # noqa: E402
 import cifsroot_net as net  # noqa: E402
 
@@ -71,7 +71,7 @@ class TestNetTest(unittest.TestCase):
 
 	def test_kills_its_boots(self):
 		with net.TestNet() as tn:
-			boot = guest.Boot(tn.prefix() + ['sleep', '60'], None,
+			boot = qemu.Boot(tn.prefix() + ['sleep', '60'], None,
 					  timeout=120)
 			tn.adopt(boot)
 		self.assertIsNotNone(boot.proc.returncode)

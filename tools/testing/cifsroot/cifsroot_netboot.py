@@ -10,7 +10,7 @@ import secrets
 import shutil
 import time
 
-import cifsroot_guest as guest
+import cifsroot_qemu as qemu
 import cifsroot_net as net
 from cifsroot_check import expect, kernel_image, net_rootfs
 from cifsroot_common import out_dir
@@ -26,17 +26,17 @@ def net_append(cifsroot=None, ip='dhcp'):
 def net_boot(tnet, name, append, n=1):
 	"""Start a guest on a new tap of `tnet`; returns the Boot."""
 	log_path = os.path.join(out_dir('check'), name + '.log')
-	return guest.start_boot(kernel_image(), append, log_path, timeout=240,
+	return qemu.start_boot(kernel_image(), append, log_path, timeout=240,
 				net=tnet, tap=tnet.add_tap(), mac=net.mac(n))
 
 
 def judge_net_boot(res, unc, secrets=()):
 	"""The guest mounted `unc` on / and printed no secret."""
-	output, status = guest.command_output(res.console)
+	output, status = qemu.command_output(res.console)
 	values = guest_values(output)
 	root = values.get('root', '')
 	expect(root.startswith(unc + ' / cifs '),
-	       f'root is "{root}", want {unc}: ' + guest.explain_failure(res))
+	       f'root is "{root}", want {unc}: ' + qemu.explain_failure(res))
 	for secret in secrets:
 		expect(not printed_password(res.console, secret),
 		       'a password was printed')
@@ -69,7 +69,7 @@ def test_root_dev_alone():
 		boot.kill()
 		res = boot.wait()
 	expect(retrying in res.console, 'not retried as an SMB root: '
-	       + guest.explain_failure(res))
+	       + qemu.explain_failure(res))
 	return 'the first DHCP round failed, retried as an SMB root'
 
 
@@ -96,7 +96,7 @@ def test_dhcp_secrets():
 	want = ("cifsroot: no valid root (DHCP root path: option 'password' "
 		'is only taken from the command line)')
 	expect(want in res.console, 'no named refusal: '
-	       + guest.explain_failure(res))
+	       + qemu.explain_failure(res))
 	for word in (secret, smbd.password):
 		expect(not printed_password(res.console, word),
 		       'a password was printed')
@@ -129,7 +129,7 @@ def test_dhcp_budget():
 	want = (f'cifsroot: cannot mount root: server {net.HOST4}, share root: '
 		'error -101 (no route to server)')
 	expect(want in res.console, 'no named panic: '
-	       + guest.explain_failure(res))
+	       + qemu.explain_failure(res))
 	taken = [t for t, line in res.lines if want in line][0]
 	return f'panicked {taken - res.lines[0][0]:.0f} s after the first line'
 

@@ -9,7 +9,8 @@ import errno
 import os
 
 import cifsroot_check as check
-from cifsroot_fsprobe import (APPEND_OPTIONS, INVALID_NAMES, failed_names, listed, probe_lines, show, valid_names, verdict)
+from cifsroot_fsprobe import (APPEND_OPTIONS, INVALID_NAMES, failed_names,
+			      listed, probe_lines, show, valid_names, verdict)
 
 
 def probe(name, key):

@@ -6,23 +6,15 @@
 # the server never appears. They run in the private test network of
 # cifsroot_net.py and are judged like the tests of cifsroot_check.py.
 #
-# The host has no netem, so an impairment relay stands in for it: QEMU's
-# network is a UDP socket on the namespace's loopback, and the relay (this
-# file run as `cifsroot_faults.py relay ...` in the namespace) forwards its
-# frames to and from a tap device of the bridge, dropping and delaying them.
+# The relay and the dropping server are processes of their own
+# (cifsroot_relay.py); the Relay and Dropper classes here start, read and
+# stop them.
 
-import argparse
 import hashlib
-import heapq
-import itertools
 import json
 import os
-import random
 import re
-import select
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -35,359 +27,19 @@ import cifsroot_rootfs as rootfs
 import cifsroot_smbd as samba
 import cifsroot_net as net
 import cifsroot_netboot as netboot
+import cifsroot_relay as relay_proc
 from cifsroot_common import HarnessError, log, out_dir
 from cifsroot_judge import console_problems, guest_seconds, guest_values
 
-# The relay's UDP port and QEMU's, on the loopback of a test's namespace
-RELAY_PORT = 40001
-QEMU_PORT = 40002
-# Frames waiting for their due time, per relay; more are dropped
-QUEUE_LIMIT = 4096
 RELAY_START_TIMEOUT = 10
+
+
 RELAY_STOP_TIMEOUT = 5
 
-TO_GUEST = 'to_guest'
-FROM_GUEST = 'from_guest'
-DIRECTIONS = (TO_GUEST, FROM_GUEST)
-# What becomes of a frame: sent on, or why it was dropped
-OUTCOMES = ('forwarded', 'lost', 'down', 'overflow', 'errors', 'smb_lost')
-SMB_PORT = 445
 
 
-def is_smb(frame, port=SMB_PORT):
-	"""Whether an Ethernet frame is TCP to or from `port` (IPv4 or IPv6)."""
-	if len(frame) < 14:
-		return False
-	ethertype = int.from_bytes(frame[12:14], 'big')
-	if ethertype == 0x0800 and len(frame) >= 34:
-		ihl = (frame[14] & 0x0f) * 4
-		if frame[23] != 6 or len(frame) < 14 + ihl + 4:
-			return False
-		tcp = 14 + ihl
-	elif ethertype == 0x86dd and len(frame) >= 58:
-		if frame[20] != 6:
-			return False
-		tcp = 54
-	else:
-		return False
-	ports = (int.from_bytes(frame[tcp:tcp + 2], 'big'),
-		 int.from_bytes(frame[tcp + 2:tcp + 4], 'big'))
-	return port in ports
 
-
-# ------------------------------------------------- the relay's pure logic
-
-class Impairment:
-	"""Which frames a relay drops and when it sends on the others.
-
-	Each frame offered while the link is up is lost with probability
-	`loss` (a seeded RNG: the same seed and frames give the same drops),
-	else sent `delay` seconds later, in order. Frames are dropped while
-	the link is down, also those queued before that are due during it.
-	Times are seconds on any clock the caller passes in.
-	"""
-
-	def __init__(self, loss=0.0, delay=0.0, seed=0, limit=QUEUE_LIMIT):
-		if not 0 <= loss <= 1 or delay < 0 or limit < 1:
-			raise ValueError('loss is 0..1, delay >= 0, limit >= 1')
-		self.loss = loss
-		self.delay = delay
-		self.limit = limit
-		self.rng = random.Random(seed)
-		self.queue = []
-		self.serial = itertools.count()
-		self.down_until = None
-		self.counts = {d: dict.fromkeys(OUTCOMES, 0) for d in DIRECTIONS}
-
-	def link_down(self, now, seconds):
-		"""Drop every frame from `now` for `seconds`."""
-		self.down_until = now + seconds
-
-	def link_up(self):
-		"""End a down window at once."""
-		self.down_until = None
-
-	def is_down(self, now):
-		"""Whether the link is down at `now`."""
-		return self.down_until is not None and now < self.down_until
-
-	def came_up(self, now):
-		"""True once, when a down window has ended by `now`."""
-		if self.down_until is not None and now >= self.down_until:
-			self.down_until = None
-			return True
-		return False
-
-	def offer(self, now, direction, frame):
-		"""Queue `frame` for its due time or drop it; True if queued."""
-		counts = self.counts[direction]
-		if self.is_down(now):
-			counts['down'] += 1
-			return False
-		if self.rng.random() < self.loss:
-			counts['lost'] += 1
-			if is_smb(frame):
-				counts['smb_lost'] += 1
-			return False
-		if len(self.queue) >= self.limit:
-			counts['overflow'] += 1
-			return False
-		heapq.heappush(self.queue, (now + self.delay, next(self.serial),
-					    direction, frame))
-		return True
-
-	def next_due(self):
-		"""When the first queued frame is due, or None."""
-		return self.queue[0][0] if self.queue else None
-
-	def due(self, now):
-		"""Take the frames due by `now`: [(direction, frame)], in order.
-
-		Those that fall due while the link is down are dropped.
-		"""
-		out = []
-		while self.queue and self.queue[0][0] <= now:
-			_, _, direction, frame = heapq.heappop(self.queue)
-			if self.is_down(now):
-				self.counts[direction]['down'] += 1
-			else:
-				out.append((direction, frame))
-		return out
-
-	def sent(self, direction, ok=True):
-		"""Count a frame handed on, or one its socket or tap refused."""
-		self.counts[direction]['forwarded' if ok else 'errors'] += 1
-
-	def stats(self):
-		"""The counts of each direction, as a dict to print."""
-		return {d: dict(c) for d, c in self.counts.items()}
-
-
-def parse_command(line):
-	"""A control line ("down 10", "up", "stats") as (name, seconds)."""
-	words = line.split()
-	if len(words) == 2 and words[0] == 'down':
-		try:
-			seconds = float(words[1])
-		except ValueError:
-			seconds = -1
-		if seconds >= 0:
-			return 'down', seconds
-	elif len(words) == 1 and words[0] in ('up', 'stats'):
-		return words[0], None
-	raise ValueError(f'bad relay command: {line!r}')
-
-
-def relay_arguments(tap, port, qemu_port, loss, delay_ms, seed):
-	"""The relay's command-line arguments after `relay`."""
-	return ['--tap', tap, '--port', str(port), '--qemu-port',
-		str(qemu_port), '--loss', str(loss), '--delay-ms',
-		str(delay_ms), '--seed', str(seed)]
-
-
-# ------------------------------------------------- the relay process
-
-def open_tap(name):
-	"""Attach to the tap device `name`, without blocking."""
-	return net.open_tap(name, blocking=False)
-
-
-def emit(event, **fields):
-	"""Print one JSON line for the harness, stamped on the monotonic clock."""
-	print(json.dumps(dict(event=event, at=time.monotonic(), **fields)),
-	      flush=True)
-
-
-class RelayLoop:
-	"""The relay's select loop: tap <-> UDP socket, through Impairment."""
-
-	BATCH = 64
-
-	def __init__(self, args):
-		self.imp = Impairment(args.loss, args.delay_ms / 1000, args.seed)
-		self.tap = open_tap(args.tap)
-		self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-		self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF,
-				     4 << 20)
-		self.sock.bind(('127.0.0.1', args.port))
-		self.sock.setblocking(False)
-		self.qemu = ('127.0.0.1', args.qemu_port)
-		self.control = b''
-		self.done = False
-
-	def read_tap(self, now):
-		"""Offer the frames waiting on the tap (bound to the guest)."""
-		for _ in range(self.BATCH):
-			try:
-				frame = os.read(self.tap, 65536)
-			except BlockingIOError:
-				return
-			self.imp.offer(now, TO_GUEST, frame)
-
-	def read_sock(self, now):
-		"""Offer the frames QEMU sent (from the guest)."""
-		for _ in range(self.BATCH):
-			try:
-				frame = self.sock.recv(65536)
-			except (BlockingIOError, ConnectionRefusedError):
-				return
-			self.imp.offer(now, FROM_GUEST, frame)
-
-	def send(self, now):
-		"""Hand on the frames that are due."""
-		for direction, frame in self.imp.due(now):
-			try:
-				if direction == TO_GUEST:
-					self.sock.sendto(frame, self.qemu)
-				else:
-					os.write(self.tap, frame)
-				self.imp.sent(direction)
-			except OSError:
-				self.imp.sent(direction, ok=False)
-
-	def read_control(self, now):
-		"""Obey the control lines on stdin; end at its end."""
-		data = os.read(0, 4096)
-		if not data:
-			self.done = True
-			return
-		self.control += data
-		while b'\n' in self.control:
-			line, self.control = self.control.split(b'\n', 1)
-			self.obey(now, line.decode(errors='replace'))
-
-	def obey(self, now, line):
-		"""Carry out one control line and acknowledge it."""
-		try:
-			name, seconds = parse_command(line)
-		except ValueError as e:
-			emit('error', message=str(e))
-			return
-		if name == 'down':
-			self.imp.link_down(now, seconds)
-			emit('down', seconds=seconds)
-		elif name == 'up':
-			self.imp.link_up()
-			emit('up')
-		else:
-			emit('stats', **self.imp.stats())
-
-	def timeout(self, now):
-		"""How long select may sleep: until a frame or the link is due."""
-		times = [t for t in (self.imp.next_due(), self.imp.down_until)
-			 if t is not None]
-		return max(0, min(times) - now) if times else 1.0
-
-	def run(self):
-		"""Forward until stdin ends or SIGTERM comes."""
-		emit('ready', port=self.sock.getsockname()[1])
-		while not self.done:
-			now = time.monotonic()
-			ready, _, _ = select.select([self.tap, self.sock, 0], [],
-						    [], self.timeout(now))
-			now = time.monotonic()
-			if self.tap in ready:
-				self.read_tap(now)
-			if self.sock in ready:
-				self.read_sock(now)
-			if 0 in ready:
-				self.read_control(now)
-			self.send(now)
-			if self.imp.came_up(now):
-				emit('up')
-
-
-def terminate(signum, frame):
-	"""SIGTERM: leave the loop through SystemExit, printing the counts."""
-	raise SystemExit(0)
-
-
-def relay_main(argv):
-	"""`relay --tap T --port P --qemu-port Q [--loss p] [--delay-ms d]`."""
-	parser = argparse.ArgumentParser(prog='cifsroot_faults.py relay')
-	parser.add_argument('--tap', required=True)
-	parser.add_argument('--port', type=int, required=True)
-	parser.add_argument('--qemu-port', type=int, required=True)
-	parser.add_argument('--loss', type=float, default=0.0)
-	parser.add_argument('--delay-ms', type=float, default=0.0)
-	parser.add_argument('--seed', type=int, default=0)
-	args = parser.parse_args(argv)
-	signal.signal(signal.SIGTERM, terminate)
-	loop = RelayLoop(args)
-	try:
-		loop.run()
-	finally:
-		emit('stats', final=True, **loop.imp.stats())
-	return 0
-
-
-# ------------------------------------------------- the dropping server
-
-# What a dropper connection carried first: an SMB1 or SMB2+ request (the
-# negotiate), something else, or nothing before it ended.
-SMB1, SMB2, OTHER, NOTHING = 'smb1', 'smb2', 'other', 'nothing'
 DROPPER_START_TIMEOUT = 10
-
-
-def classify_request(data):
-	"""What the first bytes of a connection are: SMB1, SMB2 or other.
-
-	SMB over TCP prefixes each message with 4 bytes of length, then the
-	protocol id: 0xff "SMB" for SMB1, 0xfe "SMB" for SMB 2 and 3.
-	"""
-	if not data:
-		return NOTHING
-	if data[4:8] == b'\xffSMB':
-		return SMB1
-	if data[4:8] == b'\xfeSMB':
-		return SMB2
-	return OTHER
-
-
-def read_head(conn, size=8):
-	"""Up to `size` first bytes of a connection (fewer if it ends)."""
-	data = b''
-	try:
-		while len(data) < size:
-			more = conn.recv(size - len(data))
-			if not more:
-				break
-			data += more
-	except OSError:
-		pass
-	return data
-
-
-def dropper_main(argv):
-	"""`dropper ADDRESS PORT`: accept, read the first request, close.
-
-	A server that takes TCP connections and drops the negotiate: each
-	connection is held until its first bytes come, then closed. Prints a
-	JSON line per connection ("drop", with its kind) until SIGTERM.
-	"""
-	address, port = argv[0], int(argv[1])
-	signal.signal(signal.SIGTERM, terminate)
-	listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-	listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-	listener.bind((address, port))
-	listener.listen(64)
-	lock = threading.Lock()
-
-	def serve(conn):
-		with conn:
-			kind = classify_request(read_head(conn))
-		with lock:
-			emit('drop', kind=kind)
-
-	with lock:
-		emit('ready', port=port)
-	try:
-		while True:
-			conn, _ = listener.accept()
-			threading.Thread(target=serve, args=(conn,),
-					 daemon=True).start()
-	finally:
-		listener.close()
 
 
 class Dropper:
@@ -399,7 +51,7 @@ class Dropper:
 	def __init__(self, tnet, address, port):
 		self.events = []
 		self.err_path = os.path.join(tnet.tmp, 'dropper.err')
-		cmd = tnet.prefix() + [sys.executable, os.path.abspath(__file__),
+		cmd = tnet.prefix() + [sys.executable, os.path.abspath(relay_proc.__file__),
 				       'dropper', address, str(port)]
 		with open(self.err_path, 'w') as err:
 			self.proc = subprocess.Popen(
@@ -445,8 +97,6 @@ class Dropper:
 		self.reader.join(RELAY_STOP_TIMEOUT)
 
 
-# ------------------------------------------------- the relay, from the harness
-
 class Relay:
 	"""An impairment relay on a new tap of `tnet`, for one QEMU.
 
@@ -456,7 +106,7 @@ class Relay:
 	"""
 
 	def __init__(self, tnet, loss=0.0, delay_ms=0, seed=1,
-		     port=RELAY_PORT, qemu_port=QEMU_PORT):
+		     port=relay_proc.RELAY_PORT, qemu_port=relay_proc.QEMU_PORT):
 		self.tnet = tnet
 		self.port = port
 		self.qemu_port = qemu_port
@@ -464,8 +114,8 @@ class Relay:
 		self.tap = tnet.add_tap()
 		self.err_path = os.path.join(tnet.tmp, f'relay-{self.tap}.err')
 		cmd = tnet.prefix() + [sys.executable,
-				       os.path.abspath(__file__), 'relay'] + \
-			relay_arguments(self.tap, port, qemu_port, loss,
+				       os.path.abspath(relay_proc.__file__), 'relay'] + \
+			relay_proc.relay_arguments(self.tap, port, qemu_port, loss,
 					delay_ms, seed)
 		with open(self.err_path, 'w') as err:
 			self.proc = subprocess.Popen(
@@ -556,7 +206,7 @@ class Relay:
 def relay_summary(stats):
 	"""The counts of a relay's final stats in a few words."""
 	parts = []
-	for direction in DIRECTIONS:
+	for direction in relay_proc.DIRECTIONS:
 		c = stats[direction]
 		parts.append(f'{direction.replace("_", " ")} '
 			     f'{c["forwarded"]} sent, {c["lost"]} lost '
@@ -566,8 +216,6 @@ def relay_summary(stats):
 	return '; '.join(parts)
 
 
-# ------------------------------------------------- helpers of the tests
-
 # Written and read by the guest: SUM is its SHA-256 of the data, DONE the
 # end of the write, READBACK its SHA-256 of the file read back from the
 # server after dropping the page cache.
@@ -576,6 +224,7 @@ mkdir -p /mnt && mount -t tmpfs tmpfs /mnt || exit 1
 dd if=/dev/urandom of=/mnt/data bs=1M count={mib} 2>/dev/null || exit 1
 echo "sum: $(sha256sum </mnt/data | cut -d' ' -f1)"
 '''
+
 
 CHUNKED_WRITE = '''echo "fault: write started"
 i=0
@@ -590,17 +239,24 @@ done
 echo "fault: write done"
 '''
 
+
 PLAIN_WRITE = '''echo "fault: write started"
 cp /mnt/data {path} && sync || {{ echo "fault: write failed"; exit 1; }}
 echo "fault: write done"
 '''
 
+
 READ_BACK = '''echo 3 >/proc/sys/vm/drop_caches || exit 1
 echo "readback: $(sha256sum <{path} | cut -d' ' -f1)"
 '''
 
+
 START_LINE = 'fault: write started'
+
+
 DONE_LINE = 'fault: write done'
+
+
 LINE_POLL = 0.05
 
 
@@ -689,11 +345,15 @@ def chunk_times(lines):
 	return [t for t, line in list(lines) if 'fault: chunk ' in line]
 
 
-# ------------------------------------------------- the tests
-
 SMBD_KILL_MIB = 64
+
+
 SMBD_KILL_AFTER_CHUNK = 3
+
+
 SMBD_DOWN_SECONDS = 3
+
+
 FAULT_TIMEOUT = 600
 
 
@@ -747,6 +407,7 @@ cp /bin/busybox /bin/fsprobe /etc/cifsroot/restart.sh \\
 	/etc/cifsroot/creds /t/ || exit 1
 exec /t/busybox sh /t/restart.sh
 '''
+
 
 RESTART_SCRIPT = r'''mkdir /t/bin
 for a in sh cat echo mv stat sleep rm umount mkdir tr ls grep sed; do
@@ -807,17 +468,30 @@ umount /t/hard 2>/dev/null
 echo "restart: done"
 '''
 
+
 RESTART_TIMEOUT = 400
+
+
 # The port of the smbd that is killed; the root's stays up
 RESTART_PORT = 4445
+
+
 # The dropper stands in for the server this long at least
 DROP_SECONDS = 30
+
+
 # A soft operation fails within this long: one 10 s wait for the
 # reconnect, and a negotiate
 SOFT_BOUND = 25
+
+
 # After umount -f, a hard operation stuck in its retries ends this soon
 UMOUNT_BOUND = 15
+
+
 EAGAIN_TEXT = 'Resource temporarily unavailable'
+
+
 OP_LINE = re.compile(r'op ([a-z0-9-]+): (begin|end)(?: rc=(\d+))?'
 		     r'(?: err=(.*))?')
 
@@ -940,8 +614,8 @@ def test_restart_soft_smb3():
 	ops = op_lines(res.lines)
 	errors = judge_restart(ops, killed, (dropper.started, stopped))
 	span = stopped - dropper.started
-	smb1 = dropper.drops(SMB1)
-	smb2 = dropper.drops(SMB2)
+	smb1 = dropper.drops(relay_proc.SMB1)
+	smb2 = dropper.drops(relay_proc.SMB2)
 	problems = console_problems(res.console)
 	if problems:
 		errors.append('console:\n' + '\n'.join(problems[:20]))
@@ -965,8 +639,14 @@ def test_restart_soft_smb3():
 
 
 LOSSY_MIB = 16
+
+
 LOSS = 0.05
+
+
 DELAY_MS = 20
+
+
 LOSSY_SEED = 5
 
 
@@ -987,12 +667,12 @@ def test_lossy_link():
 		stats = relay.stop()
 	netboot.judge_net_boot(res, f'//{net.HOST4}/root', [smbd.password])
 	digest = judge_data(res, os.path.join(share, 'data'), readback=True)
-	lost = sum(stats[d]['smb_lost'] for d in DIRECTIONS)
+	lost = sum(stats[d]['smb_lost'] for d in relay_proc.DIRECTIONS)
 	check.expect(lost, 'the relay lost no SMB frame: '
 		     + relay_summary(stats))
 	# frames the relay itself dropped would be loss the test did not ask for
 	dropped = sum(stats[d]['overflow'] + stats[d]['errors']
-		      for d in DIRECTIONS)
+		      for d in relay_proc.DIRECTIONS)
 	check.expect(not dropped, 'the relay overflowed or failed: '
 		     + relay_summary(stats))
 	started = line_time(res.lines, START_LINE)
@@ -1004,7 +684,11 @@ def test_lossy_link():
 
 
 OUTAGE_MIB = 32
+
+
 OUTAGE_AFTER_CHUNK = 3
+
+
 OUTAGE_SECONDS = 10
 
 
@@ -1040,7 +724,7 @@ def test_link_outage():
 	check.expect(len(before) < mib and after,
 		     f'{len(before)} chunks before the outage, {len(after)} '
 		     'after it')
-	dropped = sum(stats[d]['down'] for d in DIRECTIONS)
+	dropped = sum(stats[d]['down'] for d in relay_proc.DIRECTIONS)
 	check.expect(dropped, 'no frame was dropped while the link was down')
 	digest = judge_data(res, os.path.join(share, 'data'), readback=True)
 	return (f'down {up - down:.1f} s after {len(before)} of {mib} MiB; '
@@ -1049,11 +733,19 @@ def test_link_outage():
 
 
 NO_SERVER_RETRY = 15
+
+
 NO_SERVER_PANIC = ('cifsroot: cannot mount root: server 10.55.0.1, share '
 		   'root: error ')
+
+
 RETRY_LINE = re.compile(r'^\[\s*(\d+\.\d+)\] cifsroot: .*retrying in ')
+
+
 # printk_ratelimit defaults: a burst of 10 per 5 s
 RATELIMIT_BURST = 10
+
+
 RATELIMIT_INTERVAL = 5.0
 
 
@@ -1119,21 +811,3 @@ TESTS = [
 	('fault: the link is down for 10 s during a write', test_link_outage),
 	('fault: no server, retry=15, then the named panic', test_no_server),
 ]
-
-
-def main(argv):
-	"""`relay ...`: run an impairment relay (see relay_main);
-	`dropper ...`: a server that drops every negotiate (dropper_main)."""
-	if argv and argv[0] == 'dropper' and len(argv) == 3:
-		return dropper_main(argv[1:])
-	if not argv or argv[0] != 'relay':
-		print('usage: cifsroot_faults.py relay --tap TAP --port PORT '
-		      '--qemu-port PORT [--loss P] [--delay-ms MS] [--seed N]\n'
-		      '       cifsroot_faults.py dropper ADDRESS PORT',
-		      file=sys.stderr)
-		return 2
-	return relay_main(argv[1:])
-
-
-if __name__ == '__main__':
-	sys.exit(main(sys.argv[1:]))

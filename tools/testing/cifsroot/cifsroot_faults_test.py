@@ -12,10 +12,11 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_faults as faults  # noqa: E402
+import cifsroot_relay as relay_proc  # noqa: E402
 from cifsroot_common import HarnessError  # noqa: E402
 import cifsroot_qemu as qemu  # noqa: E402
 
-TO, FROM = faults.TO_GUEST, faults.FROM_GUEST
+TO, FROM = relay_proc.TO_GUEST, relay_proc.FROM_GUEST
 
 
 def offer_many(imp, count, now=0.0, direction=TO):
@@ -28,14 +29,14 @@ class ImpairmentTest(unittest.TestCase):
 	"""Drops and due times, with a seeded RNG and a clock of our own."""
 
 	def test_no_impairment_forwards_at_once(self):
-		imp = faults.Impairment()
+		imp = relay_proc.Impairment()
 		self.assertEqual(offer_many(imp, 5), list(range(5)))
 		self.assertEqual([f for _, f in imp.due(0.0)],
 				 [b'0', b'1', b'2', b'3', b'4'])
 		self.assertIsNone(imp.next_due())
 
 	def test_delay(self):
-		imp = faults.Impairment(delay=0.02)
+		imp = relay_proc.Impairment(delay=0.02)
 		imp.offer(1.0, TO, b'a')
 		imp.offer(1.005, FROM, b'b')
 		self.assertAlmostEqual(imp.next_due(), 1.02)
@@ -45,21 +46,21 @@ class ImpairmentTest(unittest.TestCase):
 		self.assertEqual(imp.due(2.0), [])
 
 	def test_order_kept_at_equal_due_times(self):
-		imp = faults.Impairment(delay=0.01)
+		imp = relay_proc.Impairment(delay=0.01)
 		offer_many(imp, 50, now=3.0)
 		self.assertEqual([f for _, f in imp.due(3.01)],
 				 [b'%d' % i for i in range(50)])
 
 	def test_seeded_loss_is_reproducible(self):
-		a = offer_many(faults.Impairment(loss=0.05, seed=7), 2000)
-		b = offer_many(faults.Impairment(loss=0.05, seed=7), 2000)
-		c = offer_many(faults.Impairment(loss=0.05, seed=8), 2000)
+		a = offer_many(relay_proc.Impairment(loss=0.05, seed=7), 2000)
+		b = offer_many(relay_proc.Impairment(loss=0.05, seed=7), 2000)
+		c = offer_many(relay_proc.Impairment(loss=0.05, seed=8), 2000)
 		self.assertEqual(a, b)
 		self.assertNotEqual(a, c)
 		self.assertTrue(1850 < len(a) < 1950, len(a))
 
 	def test_loss_counts(self):
-		imp = faults.Impairment(loss=0.5, seed=1)
+		imp = relay_proc.Impairment(loss=0.5, seed=1)
 		kept = offer_many(imp, 1000, direction=FROM)
 		counts = imp.stats()[FROM]
 		self.assertEqual(counts['lost'], 1000 - len(kept))
@@ -69,19 +70,19 @@ class ImpairmentTest(unittest.TestCase):
 		self.assertEqual(imp.stats()[FROM]['forwarded'], len(kept))
 
 	def test_all_or_nothing(self):
-		self.assertEqual(offer_many(faults.Impairment(loss=1.0), 100), [])
-		self.assertEqual(len(offer_many(faults.Impairment(loss=0.0),
+		self.assertEqual(offer_many(relay_proc.Impairment(loss=1.0), 100), [])
+		self.assertEqual(len(offer_many(relay_proc.Impairment(loss=0.0),
 						100)), 100)
 
 	def test_bounded_queue(self):
-		imp = faults.Impairment(delay=1.0, limit=10)
+		imp = relay_proc.Impairment(delay=1.0, limit=10)
 		self.assertEqual(offer_many(imp, 15), list(range(10)))
 		self.assertEqual(imp.stats()[TO]['overflow'], 5)
 		self.assertEqual(len(imp.due(1.0)), 10)
 		self.assertTrue(imp.offer(1.0, TO, b'x'))
 
 	def test_down_window(self):
-		imp = faults.Impairment(delay=0.1)
+		imp = relay_proc.Impairment(delay=0.1)
 		imp.offer(0.0, TO, b'queued before')
 		imp.link_down(0.05, 10)
 		self.assertTrue(imp.is_down(0.05))
@@ -96,7 +97,7 @@ class ImpairmentTest(unittest.TestCase):
 		self.assertEqual(imp.due(10.2), [(TO, b'after')])
 
 	def test_link_up_ends_the_window(self):
-		imp = faults.Impairment()
+		imp = relay_proc.Impairment()
 		imp.link_down(0.0, 100)
 		imp.link_up()
 		self.assertFalse(imp.is_down(1.0))
@@ -104,8 +105,8 @@ class ImpairmentTest(unittest.TestCase):
 
 	def test_down_keeps_the_rng_in_step(self):
 		"""Frames dropped while down draw no random number."""
-		a = faults.Impairment(loss=0.3, seed=3)
-		b = faults.Impairment(loss=0.3, seed=3)
+		a = relay_proc.Impairment(loss=0.3, seed=3)
+		b = relay_proc.Impairment(loss=0.3, seed=3)
 		b.link_down(0.0, 1.0)
 		offer_many(b, 20, now=0.5)
 		self.assertEqual(offer_many(a, 100, now=2.0),
@@ -115,7 +116,7 @@ class ImpairmentTest(unittest.TestCase):
 		for kw in ({'loss': 1.5}, {'loss': -0.1}, {'delay': -1},
 			   {'limit': 0}):
 			with self.assertRaises(ValueError):
-				faults.Impairment(**kw)
+				relay_proc.Impairment(**kw)
 
 
 def tcp_frame(sport, dport, v6=False):
@@ -130,21 +131,21 @@ def tcp_frame(sport, dport, v6=False):
 
 class SmbFrameTest(unittest.TestCase):
 	def test_smb_both_ways_and_families(self):
-		self.assertTrue(faults.is_smb(tcp_frame(40000, 445)))
-		self.assertTrue(faults.is_smb(tcp_frame(445, 40000)))
-		self.assertTrue(faults.is_smb(tcp_frame(40000, 445, v6=True)))
+		self.assertTrue(relay_proc.is_smb(tcp_frame(40000, 445)))
+		self.assertTrue(relay_proc.is_smb(tcp_frame(445, 40000)))
+		self.assertTrue(relay_proc.is_smb(tcp_frame(40000, 445, v6=True)))
 
 	def test_other_traffic(self):
-		self.assertFalse(faults.is_smb(tcp_frame(40000, 22)))
+		self.assertFalse(relay_proc.is_smb(tcp_frame(40000, 22)))
 		arp = bytes(12) + b'\x08\x06' + bytes(28)
-		self.assertFalse(faults.is_smb(arp))
+		self.assertFalse(relay_proc.is_smb(arp))
 		udp = bytearray(tcp_frame(67, 68))
 		udp[23] = 17
-		self.assertFalse(faults.is_smb(bytes(udp)))
-		self.assertFalse(faults.is_smb(b'short'))
+		self.assertFalse(relay_proc.is_smb(bytes(udp)))
+		self.assertFalse(relay_proc.is_smb(b'short'))
 
 	def test_only_smb_losses_counted_as_such(self):
-		imp = faults.Impairment(loss=1.0, seed=1)
+		imp = relay_proc.Impairment(loss=1.0, seed=1)
 		imp.offer(0.0, TO, tcp_frame(40000, 445))
 		imp.offer(0.0, TO, tcp_frame(68, 67))
 		self.assertEqual(imp.counts[TO]['lost'], 2)
@@ -155,19 +156,19 @@ class CommandTest(unittest.TestCase):
 	"""The relay's control lines."""
 
 	def test_good(self):
-		self.assertEqual(faults.parse_command('down 10'), ('down', 10.0))
-		self.assertEqual(faults.parse_command(' down 0.5\n'),
+		self.assertEqual(relay_proc.parse_command('down 10'), ('down', 10.0))
+		self.assertEqual(relay_proc.parse_command(' down 0.5\n'),
 				 ('down', 0.5))
-		self.assertEqual(faults.parse_command('up'), ('up', None))
-		self.assertEqual(faults.parse_command('stats'), ('stats', None))
+		self.assertEqual(relay_proc.parse_command('up'), ('up', None))
+		self.assertEqual(relay_proc.parse_command('stats'), ('stats', None))
 
 	def test_bad(self):
 		for line in ('', 'down', 'down -1', 'down x', 'up 3', 'reboot'):
 			with self.assertRaises(ValueError):
-				faults.parse_command(line)
+				relay_proc.parse_command(line)
 
 	def test_arguments(self):
-		args = faults.relay_arguments('tap0', 1, 2, 0.05, 20, 5)
+		args = relay_proc.relay_arguments('tap0', 1, 2, 0.05, 20, 5)
 		self.assertEqual(args, ['--tap', 'tap0', '--port', '1',
 					'--qemu-port', '2', '--loss', '0.05',
 					'--delay-ms', '20', '--seed', '5'])
@@ -204,15 +205,15 @@ class DropperTest(unittest.TestCase):
 	"""The dropping server's view of a connection's first bytes."""
 
 	def test_classify(self):
-		self.assertEqual(faults.classify_request(b''), faults.NOTHING)
-		self.assertEqual(faults.classify_request(
-			b'\x00\x00\x00\x54\xffSMBr'), faults.SMB1)
-		self.assertEqual(faults.classify_request(
-			b'\x00\x00\x00\xe8\xfeSMB'), faults.SMB2)
-		self.assertEqual(faults.classify_request(b'GET / HTTP/1.0'),
-				 faults.OTHER)
-		self.assertEqual(faults.classify_request(b'\x00\x00'),
-				 faults.OTHER)
+		self.assertEqual(relay_proc.classify_request(b''), relay_proc.NOTHING)
+		self.assertEqual(relay_proc.classify_request(
+			b'\x00\x00\x00\x54\xffSMBr'), relay_proc.SMB1)
+		self.assertEqual(relay_proc.classify_request(
+			b'\x00\x00\x00\xe8\xfeSMB'), relay_proc.SMB2)
+		self.assertEqual(relay_proc.classify_request(b'GET / HTTP/1.0'),
+				 relay_proc.OTHER)
+		self.assertEqual(relay_proc.classify_request(b'\x00\x00'),
+				 relay_proc.OTHER)
 
 
 class RestartJudgeTest(unittest.TestCase):

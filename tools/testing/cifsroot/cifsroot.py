@@ -67,12 +67,10 @@ def run_step(args):
 		elif args.step == 'build':
 			kernel.build()
 		elif args.step == 'rootfs':
-			import cifsroot_qemu as qemu
 			import cifsroot_rootfs as rootfs
 			rootfs.make_rootfs()
 		elif args.step == 'boot':
 			import cifsroot_qemu as qemu
-			import cifsroot_rootfs as rootfs
 			return qemu.interactive_boot(args.cmd)
 		elif args.step == 'check':
 			import cifsroot_runner as runner

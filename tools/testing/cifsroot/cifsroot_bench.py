@@ -24,7 +24,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import cifsroot_debian as debian  # noqa: E402
 import cifsroot_kernel as kernel  # noqa: E402
+import cifsroot_qemu as qemu  # noqa: E402
+import cifsroot_rootfs as rootfs  # noqa: E402
+import cifsroot_smbd as samba  # noqa: E402
 from cifsroot_judge import guest_seconds as printk_time  # noqa: E402
 from cifsroot_judge import printk_lines  # noqa: E402
 from cifsroot_common import (HarnessError, cache_dir, cache_lock, log,  # noqa: E402
@@ -452,9 +456,6 @@ def versions():
 
 def machine():
 	"""What the bench ran on."""
-	import cifsroot_qemu as qemu
-	import cifsroot_rootfs as rootfs
-	import cifsroot_smbd as samba
 	mem = 0
 	with open('/proc/meminfo') as f:
 		for line in f:
@@ -473,9 +474,6 @@ def machine():
 
 def make_tar(path):
 	"""A tar of a fresh busybox rootfs, for the guest to unpack."""
-	import cifsroot_qemu as qemu
-	import cifsroot_rootfs as rootfs
-	import cifsroot_smbd as samba
 	src = rootfs.make_rootfs(os.path.join(out_dir('bench'), 'tar-src'))
 	run(['tar', '-C', src, '--numeric-owner', '--format=ustar', '-cf',
 	     path, '.'])
@@ -486,9 +484,6 @@ def make_tar(path):
 
 def fresh_share(name, tar=None):
 	"""A fresh busybox rootfs for one boot, with the workload if `tar`."""
-	import cifsroot_qemu as qemu
-	import cifsroot_rootfs as rootfs
-	import cifsroot_smbd as samba
 	share = rootfs.make_rootfs(os.path.join(out_dir('bench'),
 					       'share-' + name))
 	if tar:
@@ -506,9 +501,6 @@ def boot_log(name, kind, pair):
 
 def workload_boot(name, image, tar, pair):
 	"""Boot figures and the workload figures of one boot."""
-	import cifsroot_qemu as qemu
-	import cifsroot_rootfs as rootfs
-	import cifsroot_smbd as samba
 	share = fresh_share(name, tar)
 	with samba.Smbd(share) as smbd:
 		res = qemu.boot(image, qemu.cmdline(smbd),
@@ -528,9 +520,6 @@ def workload_boot(name, image, tar, pair):
 
 def late_boot(name, image, pair):
 	"""Seconds from smbd ready (started 12 s after QEMU) to Mounted root."""
-	import cifsroot_qemu as qemu
-	import cifsroot_rootfs as rootfs
-	import cifsroot_smbd as samba
 	share = fresh_share(name)
 	with samba.Smbd(share, port=samba.free_port(), start=False) as smbd:
 		boot = qemu.start_boot(image, qemu.cmdline(smbd),
@@ -549,9 +538,6 @@ def late_boot(name, image, pair):
 
 def panic_boot(name, image, pair):
 	"""Printk seconds to the panic when the share does not exist."""
-	import cifsroot_qemu as qemu
-	import cifsroot_rootfs as rootfs
-	import cifsroot_smbd as samba
 	share = os.path.join(out_dir('bench'), 'share-empty')
 	os.makedirs(share, exist_ok=True)
 	with samba.Smbd(share) as smbd:
@@ -601,10 +587,6 @@ def debian_boot(image, number):
 	The tree is cifsroot_debian's (cached by recipe); QEMU is stopped
 	once systemd reports the target. None if it never does.
 	"""
-	import cifsroot_debian as debian
-	import cifsroot_qemu as qemu
-	import cifsroot_rootfs as rootfs
-	import cifsroot_smbd as samba
 	share = os.path.join(out_dir('bench'), 'debian-share')
 	debian.copy_tree(debian.debian_tree(), share)
 	with samba.Smbd(share) as smbd:

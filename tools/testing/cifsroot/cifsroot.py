@@ -81,6 +81,9 @@ def run_step(args):
 	except HarnessError as e:
 		log('error: ' + str(e))
 		return 1
+	except KeyboardInterrupt as e:
+		log(f'interrupted ({e or "^C"}): what the run started is stopped')
+		return 130
 	return 0
 
 

@@ -210,6 +210,9 @@ class Boot:
 			self.proc.wait(timeout=max(left, 0))
 		except subprocess.TimeoutExpired:
 			timed_out = True
+		except BaseException:	# ^C or SIGTERM: QEMU goes too
+			self.kill()
+			raise
 		self.kill()
 		elapsed = time.monotonic() - self.t0
 		if timed_out:

@@ -117,5 +117,19 @@ class ImportGraphTest(unittest.TestCase):
 		self.assertEqual(cycle_of(graph), ['a', 'b', 'c', 'a'])
 
 
+class BuiltRecordTest(unittest.TestCase):
+	def test_a_commit_is_known_only_with_its_configuration(self):
+		import os
+		import tempfile
+		import cifsroot_kernel as kernel
+		with tempfile.TemporaryDirectory() as d:
+			record = os.path.join(d, 'built-commits')
+			self.assertFalse(kernel.built_before(record, 'c1', 'k1'))
+			kernel.note_built(record, 'c1', 'k1')
+			self.assertTrue(kernel.built_before(record, 'c1', 'k1'))
+			self.assertFalse(kernel.built_before(record, 'c1', 'k2'))
+			self.assertFalse(kernel.built_before(record, 'c2', 'k1'))
+
+
 if __name__ == '__main__':
 	unittest.main()

@@ -58,9 +58,11 @@ def test_checkpatch():
 
 def test_each_commit_builds():
 	"""The kernel builds at every commit of the series."""
-	failures = kernel.build_each_commit()
+	failures, built = kernel.build_each_commit()
 	expect(not failures, '\n'.join(failures))
-	return f'{len(kernel.series_commits())} commits built'
+	total = len(kernel.series_commits())
+	return (f'{total} commits build: {built} built in this run, '
+		f'{total - built} built before with the same configuration')
 
 
 def test_new_warnings():

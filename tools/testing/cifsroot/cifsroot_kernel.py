@@ -10,6 +10,7 @@
 # the same commit and the build tree is left untouched (no rebuild).
 
 import glob
+import hashlib
 import os
 import re
 import shutil
@@ -513,12 +514,29 @@ def checkout(tree, commit):
 
 
 @step('build every commit')
+def built_before(record, commit, config_id):
+	"""Whether `record` (lines "<commit> <config id>") has this build."""
+	try:
+		with open(record) as f:
+			return f'{commit} {config_id}' in f.read().split('\n')
+	except FileNotFoundError:
+		return False
+
+
+def note_built(record, commit, config_id):
+	with open(record, 'a') as f:
+		f.write(f'{commit} {config_id}\n')
+
+
 def build_each_commit():
-	"""Build bzImage at every commit of the series; returns failures.
+	"""Build bzImage at every commit of the series; returns failures and
+	how many commits were built in this run.
 
 	The configuration is the test kernel's, taken from the series head
 	and restored before each commit, so that a symbol missing at an early
-	commit does not stay dropped for the later ones.
+	commit does not stay dropped for the later ones. A commit id pins its
+	whole tree, so a commit that built with the same configuration and
+	compiler before (recorded in the build directory) is not built again.
 	"""
 	tree = tree_dir()
 	head = apply()
@@ -527,9 +545,17 @@ def build_each_commit():
 	configure(tree, out, KERNELS['ours'])
 	with open(os.path.join(out, '.config')) as f:
 		config = f.read()
+	# the configuration and the compiler identify a build of a commit
+	compiler = run(['gcc', '--version'], capture=True).stdout
+	config_id = hashlib.sha256((config + compiler).encode()).hexdigest()[:16]
+	record = os.path.join(out, 'built-commits')
 	failures = []
+	built = 0
 	try:
 		for commit in series_commits():
+			if built_before(record, commit, config_id):
+				continue
+			built += 1
 			checkout(tree, commit)
 			with open(os.path.join(out, '.config'), 'w') as f:
 				f.write(config)
@@ -542,11 +568,13 @@ def build_each_commit():
 			if res.returncode:
 				failures.append(f'{subject}:\n'
 						+ (res.stdout + res.stderr)[-3000:])
+			else:
+				note_built(record, commit, config_id)
 	finally:
 		checkout(tree, head)
 		with open(os.path.join(out, '.config'), 'w') as f:
 			f.write(config)
-	return failures
+	return failures, built
 
 
 @step('kconfig')

@@ -16,6 +16,7 @@ import socket
 import stat
 import subprocess
 import threading
+import time
 
 import cifsroot_fsprobe as fsprobe
 import cifsroot_qemu as qemu
@@ -436,7 +437,8 @@ def test_signing():
 	open breaks the oplock of the first, whose release has no response,
 	and the locks go through LOCKING_ANDX rather than the POSIX locks of
 	the UNIX extensions. The run script stops at the first failed
-	command. The client must say it signs, and no response may fail
+	command. The client must say it signs, smbstatus must show the
+	guest's sessions signed while it runs, and no response may fail
 	verification.
 	"""
 	share = net_rootfs(os.path.join(out_dir('check'), 'signing'))
@@ -451,11 +453,21 @@ def test_signing():
 		with os.fdopen(fd, 'w') as f:
 			f.write(smbd.mount_line(options='vers=1.0,sign,'
 						'forcemandatorylock,nosharesock'))
-		res = qemu.boot(kernel_image(), qemu.cmdline(smbd, options='sign'),
-				 os.path.join(out_dir('check'), 'signing.log'),
-				 timeout=180)
+		boot = qemu.start_boot(kernel_image(),
+				       qemu.cmdline(smbd, options='sign'),
+				       os.path.join(out_dir('check'),
+						    'signing.log'), timeout=180)
+		# the server's side: the guest's sessions while it runs
+		seen = []
+		while boot.running():
+			seen += smbd.sessions()
+			time.sleep(0.5)
+		res = boot.wait()
 	output, status = qemu.command_output(res.console)
 	values = guest_values(output)
+	degrees = {s['signing'] for s in seen if s['dialect'] == 'NT1'}
+	expect(degrees == {'full'}, 'smbstatus showed the guest\'s SMB1 '
+	       f'sessions signed: {sorted(map(str, degrees)) or "none seen"}')
 	root = values.get('root', '')
 	expect(root.startswith('//10.0.2.2/root / cifs ') and status == 0,
 	       'not mounted: ' + qemu.explain_failure(res))
@@ -476,7 +488,8 @@ def test_signing():
 	complaints = signing_complaints(res.console)
 	expect(not complaints, f'{len(complaints)} responses failed signature '
 	       'verification, the first: ' + (complaints or [''])[0])
-	return (f'signed mount ran init, read back 4 MiB, listed '
+	return (f'signed mount ran init (smbstatus: {len(seen)} session '
+		f'samples, all signed), read back 4 MiB, listed '
 		f'{values.get("listed")} entries, {values.get("breaks")}, '
 		f'locks with forcemandatorylock: {values.get("flock")}; '
 		'0 signature complaints')

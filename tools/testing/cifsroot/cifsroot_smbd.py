@@ -6,6 +6,7 @@
 # QEMU user networking lets the guest reach the host's loopback as
 # 10.0.2.2 (HOST_ADDR), so smbd listens on 127.0.0.1 only.
 
+import json
 import os
 import secrets
 import shutil
@@ -340,6 +341,21 @@ class Smbd:
 		text = (f'//{host or HOST_ADDR}/{self.share} '
 			+ self.credentials())
 		return text + (',' + options if options else '') + '\n'
+
+	def sessions(self):
+		"""The sessions smbd has now, from smbstatus --json:
+		[{'username': ..., 'dialect': ..., 'signing': degree}]."""
+		res = run(netns_prefix(self.netns) +
+			  ['smbstatus', '-s', self.conf, '--json', '-b'],
+			  capture=True, check=False)
+		try:
+			found = json.loads(res.stdout).get('sessions', {})
+		except ValueError:
+			return []
+		return [{'username': v.get('username'),
+			 'dialect': v.get('session_dialect'),
+			 'signing': v.get('signing', {}).get('degree')}
+			for v in found.values()]
 
 	def smbclient(self, command, check=True, host=None):
 		"""Run smbclient commands on the share over SMB1 (NT1).

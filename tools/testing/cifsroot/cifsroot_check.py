@@ -149,25 +149,22 @@ def test_kunit():
 
 
 def declared_results():
-	"""How many results cifsroot_test.c's suite gives: its cases, a
-	parameterised one counting once per parameter."""
+	"""(results, cases, parameters) of cifsroot_test.c's suite: its
+	cases, a parameterised one giving a result per parameter instead."""
 	with open(os.path.join(kernel.REPO, 'fs/cifs/cifsroot_test.c')) as f:
 		cases, params = kunit_declared(f.read())
-	return cases - 1 + params if params else cases
+	return (cases - 1 + params if params else cases), cases, params
 
 
 def judge_kunit(console):
 	"""Every case that cifsroot_test.c declares ran and passed."""
-	with open(os.path.join(kernel.REPO, 'fs/cifs/cifsroot_test.c')) as f:
-		cases, params = kunit_declared(f.read())
+	want, cases, params = declared_results()
 	leaves = parse_ktap(console, KUNIT_SUITE)
 	failed = [name for ok, name in leaves if not ok]
 	expect(leaves, f'no KTAP results of suite {KUNIT_SUITE}')
 	expect(not failed, 'failed or skipped: ' + ', '.join(failed))
 	errors = ktap_plan_errors(console, KUNIT_SUITE)
 	expect(not errors, 'KTAP does not add up: ' + '; '.join(errors))
-	# one parameterised case: its parameters replace it as leaves
-	want = cases - 1 + params if params else cases
 	expect(cases and len(leaves) == want,
 	       f'{len(leaves)} results, cifsroot_test.c declares {want} '
 	       f'({cases} cases, {params} parameters)')

@@ -26,7 +26,8 @@ import cifsroot_kernel as kernel
 from cifsroot_common import once, out_dir
 from cifsroot_judge import (console_problems, guest_seconds, guest_values,
 			    kunit_declared, ktap_plan_errors, parse_ktap,
-			    printed_password, sha256, signing_complaints)
+			    printed_password, session_signing, sha256,
+			    signing_complaints)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 KUNIT_SUITE = 'cifsroot'
@@ -462,9 +463,10 @@ def test_signing():
 		res = boot.wait()
 	output, status = qemu.command_output(res.console)
 	values = guest_values(output)
-	degrees = {s['signing'] for s in seen if s['dialect'] == 'NT1'}
-	expect(degrees == {'full'}, 'smbstatus showed the guest\'s SMB1 '
-	       f'sessions signed: {sorted(map(str, degrees)) or "none seen"}')
+	settled, once = session_signing(seen)
+	degrees = sorted(map(str, settled.values()))
+	expect(degrees and set(degrees) == {'full'}, 'smbstatus showed the '
+	       f'guest\'s SMB1 sessions signed: {degrees or "none seen"}')
 	root = values.get('root', '')
 	expect(root.startswith('//10.0.2.2/root / cifs ') and status == 0,
 	       'not mounted: ' + qemu.explain_failure(res))
@@ -485,8 +487,8 @@ def test_signing():
 	complaints = signing_complaints(res.console)
 	expect(not complaints, f'{len(complaints)} responses failed signature '
 	       'verification, the first: ' + (complaints or [''])[0])
-	return (f'signed mount ran init (smbstatus: {len(seen)} session '
-		f'samples, all signed), read back 4 MiB, listed '
+	return (f'signed mount ran init (smbstatus: {len(settled)} SMB1 '
+		f'sessions signed, {once} seen once), read back 4 MiB, listed '
 		f'{values.get("listed")} entries, {values.get("breaks")}, '
 		f'locks with forcemandatorylock: {values.get("flock")}; '
 		'0 signature complaints')

@@ -172,6 +172,32 @@ class SigningTest(unittest.TestCase):
 		self.assertEqual(len(judge.signing_complaints(console)), 1)
 
 
+class SessionSigningTest(unittest.TestCase):
+	@staticmethod
+	def sample(sid, degree, user='root', dialect='NT1'):
+		return {'id': sid, 'username': user, 'dialect': dialect,
+			'signing': degree}
+
+	def test_transient_states_settle(self):
+		# recorded from smbd 4.17 with server signing = mandatory
+		samples = [self.sample('1', 'none', judge.AUTH_IN_PROGRESS),
+			   self.sample('1', 'none'), self.sample('1', 'full'),
+			   self.sample('2', 'none'),
+			   self.sample('3', 'none', dialect='SMB3_11'),
+			   self.sample('3', 'none', dialect='SMB3_11')]
+		self.assertEqual(judge.session_signing(samples), ({'1': 'full'}, 1))
+
+	def test_unsigned_session_shows(self):
+		samples = [self.sample('1', 'full'), self.sample('2', 'none'),
+			   self.sample('1', 'full'), self.sample('2', 'none')]
+		self.assertEqual(judge.session_signing(samples),
+				 ({'1': 'full', '2': 'none'}, 0))
+
+	def test_nothing_authenticated(self):
+		samples = [self.sample('1', 'none', judge.AUTH_IN_PROGRESS)] * 3
+		self.assertEqual(judge.session_signing(samples), ({}, 0))
+
+
 class CheckpatchVerdictTest(unittest.TestCase):
 	def test_clean(self):
 		self.assertIsNone(judge.checkpatch_verdict(

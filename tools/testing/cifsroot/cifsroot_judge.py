@@ -184,6 +184,29 @@ def signing_complaints(console):
 		if 'signature verification' in line]
 
 
+# smbstatus's name for a session whose session setup has not finished
+AUTH_IN_PROGRESS = '(auth in progress)'
+
+
+def session_signing(samples, dialect='NT1'):
+	"""The signing degree each authenticated session settled on.
+
+	`samples` are smbstatus sessions taken one after another, each a
+	dict with 'id', 'username', 'dialect' and 'signing'. smbd records a
+	session before its session setup finishes, and for a moment after
+	it with no signing degree, so a session counts once it was seen in
+	two samples after authenticating, with the degree of its last one.
+	Returns ({id: degree} of those, number of sessions seen only once).
+	"""
+	seen = {}
+	for s in samples:
+		if s['dialect'] != dialect or s['username'] == AUTH_IN_PROGRESS:
+			continue
+		seen.setdefault(s['id'], []).append(s['signing'])
+	settled = {k: v[-1] for k, v in seen.items() if len(v) > 1}
+	return settled, len(seen) - len(settled)
+
+
 # What no boot may print.
 CONSOLE_PROBLEMS = ('BUG:', 'Oops', 'WARNING:', 'KASAN', 'UBSAN',
 		    'general protection', 'Call Trace:',

@@ -344,7 +344,8 @@ class Smbd:
 
 	def sessions(self):
 		"""The sessions smbd has now, from smbstatus --json:
-		[{'username': ..., 'dialect': ..., 'signing': degree}]."""
+		[{'id': ..., 'username': ..., 'dialect': ...,
+		'signing': degree}]."""
 		res = run(netns_prefix(self.netns) +
 			  ['smbstatus', '-s', self.conf, '--json', '-b'],
 			  capture=True, check=False)
@@ -352,10 +353,10 @@ class Smbd:
 			found = json.loads(res.stdout).get('sessions', {})
 		except ValueError:
 			return []
-		return [{'username': v.get('username'),
+		return [{'id': k, 'username': v.get('username'),
 			 'dialect': v.get('session_dialect'),
 			 'signing': v.get('signing', {}).get('degree')}
-			for v in found.values()]
+			for k, v in found.items()]
 
 	def smbclient(self, command, check=True, host=None):
 		"""Run smbclient commands on the share over SMB1 (NT1).

@@ -9,6 +9,7 @@ import unittest
 import cifsroot_check as check
 import cifsroot_gates as gates
 import cifsroot_judge as judge
+import cifsroot_security as security
 
 KTAP = '''[    1.0] KTAP version 1
 [    1.0] 1..2
@@ -158,12 +159,12 @@ class SigningTest(unittest.TestCase):
 
 	def test_tamper_changes_one_bit_of_the_marker(self):
 		pdu = self.HEAD + b'..TAMPERME..TAMPERME'
-		out = check.tamper_read_response(pdu)
+		out = security.tamper_read_response(pdu)
 		self.assertEqual(out, self.HEAD + b'..UAMPERME..TAMPERME')
 
 	def test_tamper_leaves_other_pdus(self):
-		self.assertIsNone(check.tamper_read_response(self.HEAD + b'data'))
-		self.assertIsNone(check.tamper_read_response(
+		self.assertIsNone(security.tamper_read_response(self.HEAD + b'data'))
+		self.assertIsNone(security.tamper_read_response(
 			b'\xffSMB\x25' + bytes(55) + b'TAMPERME'))
 
 	def test_complaints(self):

@@ -3,9 +3,12 @@
 #
 # Unit tests of cifsroot_common.py.
 
+import os
 import unittest
 
 from cifsroot_common import HarnessError, once, run
+
+HERE = os.path.dirname(os.path.abspath(__file__))
 
 
 class OnceTest(unittest.TestCase):
@@ -62,7 +65,8 @@ class CacheLockTest(unittest.TestCase):
 						[sys.executable, '-c',
 						 'from cifsroot_common import cache_lock\n'
 						 'with cache_lock(): print("got it")'],
-						env=env, stdout=subprocess.PIPE,
+						env=env, cwd=HERE,
+						stdout=subprocess.PIPE,
 						stderr=subprocess.PIPE, text=True)
 					time.sleep(0.5)
 					self.assertIsNone(child.poll())

@@ -357,6 +357,12 @@ SMBD_DOWN_SECONDS = 3
 FAULT_TIMEOUT = 600
 
 
+def fault_image():
+	"""The kernel the fault tests boot: the debug kernel, so that the
+	reconnect, retry and abort paths run under KASAN, UBSAN and lockdep."""
+	return check.debug_image()
+
+
 def test_smbd_restart():
 	"""smbd is killed and restarted during a 64 MiB write; nothing is lost."""
 	mib = SMBD_KILL_MIB
@@ -364,7 +370,8 @@ def test_smbd_restart():
 			     CHUNKED_WRITE.format(mib=mib, path='/big'))
 	with net.TestNet() as tnet, tnet.smbd(share) as smbd:
 		tnet.start_dnsmasq()
-		boot = netboot.net_boot(tnet, 'fault-smbd', fault_append(smbd))
+		boot = netboot.net_boot(tnet, 'fault-smbd', fault_append(smbd),
+					image=fault_image())
 		started = wait_line(boot, START_LINE, FAULT_TIMEOUT)
 		wait_line(boot, f'fault: chunk {SMBD_KILL_AFTER_CHUNK}',
 			  FAULT_TIMEOUT)
@@ -594,7 +601,8 @@ def test_restart_soft_smb3():
 		with os.fdopen(fd, 'w') as f:
 			f.write(other.mount_line(net.HOST4))
 		tnet.start_dnsmasq()
-		boot = netboot.net_boot(tnet, 'fault-restart', fault_append(smbd))
+		boot = netboot.net_boot(tnet, 'fault-restart', fault_append(smbd),
+					image=fault_image())
 		wait_line(boot, 'restart: ready', RESTART_TIMEOUT)
 		killed = time.monotonic()
 		other.kill()
@@ -659,7 +667,7 @@ def test_lossy_link():
 		tnet.start_dnsmasq()
 		relay = Relay(tnet, loss=LOSS, delay_ms=DELAY_MS,
 			      seed=LOSSY_SEED)
-		res = qemu.boot(check.kernel_image(), fault_append(smbd),
+		res = qemu.boot(fault_image(), fault_append(smbd),
 				 os.path.join(out_dir('check'),
 					      'fault-lossy.log'),
 				 timeout=FAULT_TIMEOUT, net=tnet,
@@ -702,7 +710,7 @@ def test_link_outage():
 		tnet.start_dnsmasq()
 		relay = Relay(tnet)
 		boot = qemu.start_boot(
-			check.kernel_image(), fault_append(smbd),
+			fault_image(), fault_append(smbd),
 			os.path.join(out_dir('check'), 'fault-outage.log'),
 			timeout=FAULT_TIMEOUT, net=tnet,
 			netdev=relay.netdev())
@@ -773,7 +781,7 @@ def test_no_server():
 		tnet.start_dnsmasq()
 		res = netboot.net_boot(tnet, 'fault-noserver', netboot.net_append(
 			f'//{net.HOST4}/root,username=root,password=unused,'
-			f'retry={NO_SERVER_RETRY}')).wait()
+			f'retry={NO_SERVER_RETRY}'), image=fault_image()).wait()
 	check.expect(not res.timed_out, 'QEMU did not exit: '
 		     + qemu.explain_failure(res))
 	at = guest_seconds(res.console, NO_SERVER_PANIC)

@@ -480,7 +480,7 @@ def config_missing(out, frags):
 # The kernels the harness builds: name -> config fragments.
 KERNELS = {
 	'ours': ('cifsroot.config',),
-	'sanitizers': ('cifsroot.config', 'sanitizers.config'),
+	'debug': ('cifsroot.config', 'debug.config'),
 	'nocifsroot': ('cifsroot.config', 'nocifsroot.config'),
 }
 

@@ -6,7 +6,6 @@
 # 10.55.0.1 and fd55::1. They need root, ip netns and /dev/net/tun.
 
 import os
-import shutil
 import sys
 import tempfile
 import time

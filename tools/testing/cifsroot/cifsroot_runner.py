@@ -6,10 +6,11 @@
 # or of this module, so the imports have no cycle:
 #
 #   cifsroot_gates   series gates, docs, kunit.py, the fuzz smoke run
-#   cifsroot_check   the main boot and its checks; security and panics
+#   cifsroot_check   the main boot and its checks, panics, the debug kernel
 #   cifsroot_probes  fsprobe's probes in the main boot
 #   cifsroot_netboot boots in a private network: DHCP, ip=, IPv6, late server
-#   cifsroot_faults  faults of the server and the network
+#   cifsroot_security credentials, CONFIG_CIFS_ROOT=n, signing
+#   cifsroot_faults  faults of the server and the network (debug kernel)
 #   cifsroot_debian  a Debian system with systemd on the root
 #
 # judge() re-judges the consoles a run left in a directory, with no
@@ -28,13 +29,14 @@ import cifsroot_faults as faults
 import cifsroot_gates as gates
 import cifsroot_netboot as netboot
 import cifsroot_probes as probes
+import cifsroot_security as security
 from cifsroot_common import HarnessError, out_dir
 from cifsroot_judge import console_problems, parse_ktap
 
 # (name, function) in the order they run; the console scan judges every
 # boot of the run, so it comes last.
 TESTS = (gates.TESTS + check.TESTS + probes.TESTS + netboot.TESTS +
-	 check.SECURITY_TESTS + faults.TESTS + debian.TESTS)
+	 security.TESTS + check.LATE_TESTS + faults.TESTS + debian.TESTS)
 FINAL_TESTS = check.FINAL_TESTS
 
 

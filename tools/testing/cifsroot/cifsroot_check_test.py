@@ -173,6 +173,33 @@ class SigningTest(unittest.TestCase):
 		self.assertEqual(len(judge.signing_complaints(console)), 1)
 
 
+class DebugKernelTest(unittest.TestCase):
+	"""The judge of a debug boot, on the head of a recorded console."""
+
+	def setUp(self):
+		path = os.path.join(os.path.dirname(__file__), 'test_data',
+				    'debug-console-head.txt')
+		with open(path) as f:
+			self.console = f.read()
+
+	def test_recorded_debug_console(self):
+		check.expect_debug_kernel(self.console)
+
+	def test_the_test_kernel_is_not_a_debug_kernel(self):
+		console = '\n'.join(line for line in self.console.splitlines()
+				    if 'kasan' not in line.lower()
+				    and 'Lock dependency' not in line)
+		with self.assertRaisesRegex(check.Failed,
+					    'not a debug kernel: no KASAN, lockdep'):
+			check.expect_debug_kernel(console)
+
+	def test_a_report_fails(self):
+		console = self.console + ('[   60.355668] BUG: KASAN: '
+					  'use-after-free in __lock_acquire\n')
+		with self.assertRaisesRegex(check.Failed, 'debug reports'):
+			check.expect_debug_kernel(console)
+
+
 class SessionSigningTest(unittest.TestCase):
 	@staticmethod
 	def sample(sid, degree, user='root', dialect='NT1'):

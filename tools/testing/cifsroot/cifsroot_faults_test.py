@@ -12,6 +12,7 @@ import unittest
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_faults as faults  # noqa: E402
+import cifsroot_impair as impair  # noqa: E402
 import cifsroot_relay as relay_proc  # noqa: E402
 from cifsroot_common import HarnessError  # noqa: E402
 import cifsroot_qemu as qemu  # noqa: E402
@@ -304,7 +305,7 @@ class NetdevTest(unittest.TestCase):
 			      qemu.qemu_net_args(tap='tap0'))
 
 	def test_relay_netdev(self):
-		relay = faults.Relay.__new__(faults.Relay)
+		relay = impair.Relay.__new__(impair.Relay)
 		relay.port, relay.qemu_port = 40001, 40002
 		self.assertEqual(relay.netdev(), 'socket,udp=127.0.0.1:40001,'
 				 'localaddr=127.0.0.1:40002')
@@ -319,7 +320,7 @@ class RelayProcessTest(unittest.TestCase):
 	def test_down_up_and_counts(self):
 		import cifsroot_net as net
 		with net.TestNet() as tnet:
-			relay = faults.Relay(tnet, loss=0.5, seed=2)
+			relay = impair.Relay(tnet, loss=0.5, seed=2)
 			down = relay.down(0.3)
 			up = relay.wait_up(5)
 			self.assertGreaterEqual(up - down, 0.3)

@@ -18,6 +18,37 @@ class HarnessError(Exception):
 	"""A step failed; the message says what and what to check."""
 
 
+# The kernel bases the series is kept for; the first is the default.
+# BASE=6.12 (make boot, make series) or using_base() selects another.
+BASES = ('6.1', '6.12')
+_base = [os.environ.get('BASE') or BASES[0]]
+
+
+def base():
+	"""The kernel base the harness works on now."""
+	if _base[0] not in BASES:
+		raise HarnessError(f'BASE={_base[0]}: the bases are '
+				   + ', '.join(BASES))
+	return _base[0]
+
+
+@contextlib.contextmanager
+def using_base(name):
+	"""Work on base `name` inside the block."""
+	old = _base[0]
+	_base[0] = name
+	try:
+		base()
+		yield
+	finally:
+		_base[0] = old
+
+
+def base_suffix():
+	"""'' for the default base, '-6.12' for another (cache names)."""
+	return '' if base() == BASES[0] else '-' + base()
+
+
 def cache_dir():
 	"""Slow, reusable things (kernel tree, ccache, builds) live here."""
 	default = os.path.join(os.environ.get('XDG_CACHE_HOME') or
@@ -28,8 +59,10 @@ def cache_dir():
 
 
 def out_dir(*parts):
-	"""Per-checkout output (logs, rootfs, series): out/ in the checkout."""
-	path = os.path.join(REPO, 'out', *parts)
+	"""Per-checkout output (logs, rootfs, series): out/ in the checkout,
+	out/<base>/ for a base other than the default."""
+	top = [] if base() == BASES[0] else [base()]
+	path = os.path.join(REPO, 'out', *top, *parts)
 	os.makedirs(path, exist_ok=True)
 	return path
 
@@ -143,18 +176,20 @@ def once(fn):
 
 	For fixtures that many tests share (a kernel build, a boot): a failed
 	one fails every test that needs it without being run again, which
-	functools.lru_cache does not do (it caches no exception).
+	functools.lru_cache does not do (it caches no exception). Once per
+	kernel base: a fixture of one base is not another's.
 	"""
-	done = []
+	done = {}
 
 	@functools.wraps(fn)
 	def wrapper():
-		if not done:
+		key = base()
+		if key not in done:
 			try:
-				done.append((fn(), None))
+				done[key] = (fn(), None)
 			except Exception as e:  # noqa: BLE001 - replayed below
-				done.append((None, e))
-		result, error = done[0]
+				done[key] = (None, e)
+		result, error = done[key]
 		if error is not None:
 			raise error
 		return result

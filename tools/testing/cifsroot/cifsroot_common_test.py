@@ -35,6 +35,37 @@ class OnceTest(unittest.TestCase):
 				fixture()
 		self.assertEqual(len(calls), 1)
 
+	def test_once_per_base(self):
+		from cifsroot_common import BASES, base, using_base
+		calls = []
+
+		@once
+		def fixture():
+			calls.append(base())
+			return 'kernel of ' + base()
+		self.assertEqual(fixture(), 'kernel of ' + BASES[0])
+		with using_base(BASES[1]):
+			self.assertEqual(fixture(), 'kernel of ' + BASES[1])
+			self.assertEqual(fixture(), 'kernel of ' + BASES[1])
+		self.assertEqual(fixture(), 'kernel of ' + BASES[0])
+		self.assertEqual(calls, list(BASES[:2]))
+
+
+class BaseTest(unittest.TestCase):
+	def test_out_dir_of_another_base(self):
+		from cifsroot_common import BASES, REPO, out_dir, using_base
+		self.assertEqual(out_dir('check'),
+				 os.path.join(REPO, 'out', 'check'))
+		with using_base(BASES[1]):
+			self.assertEqual(out_dir('check'), os.path.join(
+				REPO, 'out', BASES[1], 'check'))
+
+	def test_unknown_base(self):
+		from cifsroot_common import using_base
+		with self.assertRaisesRegex(HarnessError, 'the bases are'):
+			with using_base('2.4'):
+				pass
+
 
 class MissingProgramTest(unittest.TestCase):
 	def test_names_the_package(self):

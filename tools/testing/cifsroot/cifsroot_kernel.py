@@ -16,10 +16,9 @@ import re
 import shutil
 import sys
 
-from cifsroot_common import (REPO, cache_dir, log, run, step, HarnessError)
+from cifsroot_common import (REPO, base, base_suffix, cache_dir, log, out_dir,
+			     run, step, HarnessError)
 
-SOURCE_PACKAGE = 'linux-source-6.1'
-SOURCE_TARBALL = '/usr/src/linux-source-6.1.tar.xz'
 SERIES_DIR = os.path.join(REPO, 'tools', 'testing', 'cifsroot', 'series')
 CONFIG_DIR = os.path.join(REPO, 'tools', 'testing', 'cifsroot', 'configs')
 
@@ -33,43 +32,20 @@ GIT_ENV = {
 	'GIT_COMMITTER_DATE': '2026-01-01T00:00:00+0000',
 }
 
-# The older upstream SMB root, as found in the base tree. Each entry is an
-# exact text that must be present once; strip fails loudly when the base
-# changes so that nothing is removed by guesswork.
-STRIP_FILES = [
-	'fs/smb/client/cifsroot.c',
-	'Documentation/filesystems/cifs/cifsroot.rst',
-]
+# The older upstream SMB root, as found in each base tree. An edit is
+# (path, old text, new text): the old text must be there exactly once.
+# An edit whose new text is None removes the block from the old text up
+# to and including the end marker Block_END names for that file.
+# strip fails loudly when a base changes, so nothing goes by guesswork.
+KCONFIG_CIFS_ROOT = ('\nconfig CIFS_ROOT\n'
+		     '\tbool "SMB root file system (Experimental)"\n'
+		     '\tdepends on CIFS=y && IP_PNP\n'
+		     '\thelp\n'
+		     '\t  Enables root file system support over SMB protocol.\n'
+		     '\n'
+		     '\t  Most people say N here.\n')
 
-STRIP_EDITS = [
-	('fs/smb/client/Makefile',
-	 '\ncifs-$(CONFIG_CIFS_ROOT) += cifsroot.o\n', ''),
-	('fs/smb/client/Kconfig',
-	 '\nconfig CIFS_ROOT\n'
-	 '\tbool "SMB root file system (Experimental)"\n'
-	 '\tdepends on CIFS=y && IP_PNP\n'
-	 '\thelp\n'
-	 '\t  Enables root file system support over SMB protocol.\n'
-	 '\n'
-	 '\t  Most people say N here.\n', ''),
-	('include/linux/root_dev.h',
-	 '\tRoot_CIFS = MKDEV(UNNAMED_MAJOR, 254),\n', ''),
-	('Documentation/filesystems/cifs/index.rst', '   cifsroot\n', ''),
-	('init/do_mounts.c',
-	 ' *\t10) /dev/cifs represents Root_CIFS (0xfe)\n', ''),
-	('init/do_mounts.c',
-	 '\tif (strcmp(name, "/dev/cifs") == 0)\n\t\treturn Root_CIFS;\n', ''),
-	('init/do_mounts.c',
-	 '#ifdef CONFIG_CIFS_ROOT\n\n'
-	 'extern int cifs_root_data(char **dev, char **opts);\n', None),
-	('init/do_mounts.c',
-	 '#ifdef CONFIG_CIFS_ROOT\n'
-	 '\tif (ROOT_DEV == Root_CIFS) {\n'
-	 '\t\tif (!mount_cifs_root())\n'
-	 '\t\t\tprintk(KERN_ERR "VFS: Unable to mount root fs via SMB.\\n");\n'
-	 '\t\treturn;\n'
-	 '\t}\n'
-	 '#endif\n', ''),
+IPCONFIG_EDITS = [
 	('net/ipv4/ipconfig.c',
 	 '\t\t    (ROOT_DEV == Root_NFS || ROOT_DEV == Root_CIFS)) {\n',
 	 '\t\t    ROOT_DEV == Root_NFS) {\n'),
@@ -91,6 +67,64 @@ STRIP_EDITS = [
 	 '#endif\n', ''),
 ]
 
+STRIP = {
+	'6.1': {
+		'files': ['fs/smb/client/cifsroot.c',
+			  'Documentation/filesystems/cifs/cifsroot.rst'],
+		'edits': [
+			('fs/smb/client/Makefile',
+			 '\ncifs-$(CONFIG_CIFS_ROOT) += cifsroot.o\n', ''),
+			('fs/smb/client/Kconfig', KCONFIG_CIFS_ROOT, ''),
+			('include/linux/root_dev.h',
+			 '\tRoot_CIFS = MKDEV(UNNAMED_MAJOR, 254),\n', ''),
+			('Documentation/filesystems/cifs/index.rst',
+			 '   cifsroot\n', ''),
+			('init/do_mounts.c',
+			 ' *\t10) /dev/cifs represents Root_CIFS (0xfe)\n', ''),
+			('init/do_mounts.c',
+			 '\tif (strcmp(name, "/dev/cifs") == 0)\n'
+			 '\t\treturn Root_CIFS;\n', ''),
+			('init/do_mounts.c',
+			 '#ifdef CONFIG_CIFS_ROOT\n\n'
+			 'extern int cifs_root_data(char **dev, char **opts);\n',
+			 None),
+			('init/do_mounts.c',
+			 '#ifdef CONFIG_CIFS_ROOT\n'
+			 '\tif (ROOT_DEV == Root_CIFS) {\n'
+			 '\t\tif (!mount_cifs_root())\n'
+			 '\t\t\tprintk(KERN_ERR "VFS: Unable to mount root fs '
+			 'via SMB.\\n");\n'
+			 '\t\treturn;\n'
+			 '\t}\n'
+			 '#endif\n', ''),
+		] + IPCONFIG_EDITS,
+		'block_end': '#endif\n',
+	},
+	'6.12': {
+		'files': ['fs/smb/client/cifsroot.c',
+			  'Documentation/filesystems/smb/cifsroot.rst'],
+		'edits': [
+			('fs/smb/client/Makefile',
+			 '\ncifs-$(CONFIG_CIFS_ROOT) += cifsroot.o\n', ''),
+			('fs/smb/client/Kconfig', KCONFIG_CIFS_ROOT, ''),
+			('include/linux/root_dev.h',
+			 '\tRoot_CIFS = MKDEV(UNNAMED_MAJOR, 254),\n', ''),
+			('Documentation/filesystems/smb/index.rst',
+			 '   cifsroot\n', ''),
+			('init/do_mounts.c',
+			 '#ifdef CONFIG_CIFS_ROOT\n\n'
+			 '#define CIFSROOT_TIMEOUT_MIN\t5\n', None),
+			('init/do_mounts.c',
+			 '\tcase Root_CIFS:\n\t\tmount_cifs_root();\n'
+			 '\t\tbreak;\n', ''),
+			('init/do_mounts.c',
+			 '\tif (strcmp(root_device_name, "/dev/cifs") == 0)\n'
+			 '\t\treturn Root_CIFS;\n', ''),
+		] + IPCONFIG_EDITS,
+		'block_end': '#endif /* CONFIG_CIFS_ROOT */\n',
+	},
+}
+
 # What may still mention the feature after stripping: the CIFS client's
 # own `rootfs` mount option is guarded by CONFIG_CIFS_ROOT.
 STRIP_ALLOWED = {'fs/smb/client/fs_context.c'}
@@ -102,11 +136,20 @@ def git(tree, *args, capture=False, check=True):
 		   capture=capture, check=check)
 
 
+def source_package():
+	"""The Debian package holding the current base's source."""
+	return 'linux-source-' + base()
+
+
+def source_tarball():
+	return f'/usr/src/{source_package()}.tar.xz'
+
+
 def package_version():
-	out = run(['dpkg-query', '-W', '-f=${Version}', SOURCE_PACKAGE],
+	out = run(['dpkg-query', '-W', '-f=${Version}', source_package()],
 		  capture=True, check=False)
 	if out.returncode != 0 or not out.stdout.strip():
-		raise HarnessError(f'{SOURCE_PACKAGE} is not installed '
+		raise HarnessError(f'{source_package()} is not installed '
 				   '(make deps installs it)')
 	return out.stdout.strip()
 
@@ -121,6 +164,16 @@ def apply_dir():
 	return tree_dir() + '-apply'
 
 
+def docs_dir(tree):
+	"""Where the base keeps the CIFS documentation: our
+	Documentation/filesystems/cifs/ maps here."""
+	for d in ('Documentation/filesystems/cifs',
+		  'Documentation/filesystems/smb'):
+		if os.path.isdir(os.path.join(tree, d)):
+			return d
+	raise HarnessError('no CIFS documentation directory in ' + tree)
+
+
 def client_dir(tree):
 	"""Where the base keeps its CIFS client: our fs/cifs/ maps here."""
 	for d in ('fs/smb/client', 'fs/cifs'):
@@ -130,9 +183,19 @@ def client_dir(tree):
 
 
 def map_path(tree, path):
-	if path.startswith('fs/cifs/'):
-		return client_dir(tree) + path[len('fs/cifs'):]
+	"""Where overlay path `path` goes in the base tree `tree`."""
+	for ours, theirs in (('fs/cifs', client_dir),
+			     ('Documentation/filesystems/cifs', docs_dir)):
+		if path.startswith(ours + '/'):
+			return theirs(tree) + path[len(ours):]
 	return path
+
+
+def overlay_file(path):
+	"""The overlay file for `path` on the current base: bases/<base>/
+	holds the files that differ on a base other than the default."""
+	other = os.path.join(REPO, 'bases', base(), path)
+	return other if os.path.exists(other) else os.path.join(REPO, path)
 
 
 def rev(tree, name):
@@ -153,18 +216,18 @@ def fetch():
 	tmp = tree + '.tmp'
 	shutil.rmtree(tmp, ignore_errors=True)
 	os.makedirs(tmp)
-	log(f'extracting {SOURCE_TARBALL}')
-	run(['tar', '-C', tmp, '-xf', SOURCE_TARBALL])
+	log(f'extracting {source_tarball()}')
+	run(['tar', '-C', tmp, '-xf', source_tarball()])
 	top = os.listdir(tmp)
 	if len(top) != 1:
-		raise HarnessError('unexpected layout of ' + SOURCE_TARBALL)
+		raise HarnessError('unexpected layout of ' + source_tarball())
 	os.rename(os.path.join(tmp, top[0]), tree)
 	os.rmdir(tmp)
 	log('committing the pristine tree')
 	git(tree, 'init', '-q')
 	git(tree, 'config', 'gc.auto', '0')
 	git(tree, 'add', '-A', '-f')
-	git(tree, 'commit', '-q', '-m', 'Debian ' + SOURCE_PACKAGE + ' '
+	git(tree, 'commit', '-q', '-m', 'Debian ' + source_package() + ' '
 	    + package_version())
 	git(tree, 'tag', 'pristine')
 	return tree
@@ -193,13 +256,16 @@ def edit(wt, path, old, new):
 		f.write(text.replace(old, new))
 
 
-def strip_do_mounts_block(wt):
-	"""Remove the whole `#ifdef CONFIG_CIFS_ROOT` mount_cifs_root block."""
-	path = os.path.join(wt, 'init/do_mounts.c')
+def strip_block(wt, path, first, last):
+	"""Remove the block from `first` to `last` (the old mount_cifs_root)."""
+	path = os.path.join(wt, path)
 	with open(path) as f:
 		text = f.read()
-	start = text.index('#ifdef CONFIG_CIFS_ROOT\n\nextern int cifs_root_data')
-	end = text.index('#endif\n', start) + len('#endif\n')
+	if text.count(first) != 1:
+		raise HarnessError(f'{path}: expected text found '
+				   f'{text.count(first)} times:\n' + first)
+	start = text.index(first)
+	end = text.index(last, start) + len(last)
 	# also drop the blank line that separated the block from its neighbour
 	if text[end:end + 1] == '\n':
 		end += 1
@@ -214,11 +280,12 @@ def strip():
 	wt = ensure_apply_tree()
 	git(wt, 'checkout', '-q', '-f', '--detach', 'pristine')
 	git(wt, 'clean', '-q', '-fdx')
-	for path in STRIP_FILES:
+	recipe = STRIP[base()]
+	for path in recipe['files']:
 		git(wt, 'rm', '-q', path)
-	for path, old, new in STRIP_EDITS:
+	for path, old, new in recipe['edits']:
 		if new is None:
-			strip_do_mounts_block(wt)
+			strip_block(wt, path, old, recipe['block_end'])
 		else:
 			edit(wt, path, old, new)
 	git(wt, 'commit', '-q', '-a', '-m',
@@ -254,17 +321,25 @@ def read_series():
 	"""The series: one message file per commit, in file name order.
 
 	Each file starts with a `Files:` line listing the overlay paths that
-	make up the commit, a blank line, then the commit message.
+	make up the commit, optionally a `Bases:` line naming the only bases
+	that need the commit, a blank line, then the commit message. The
+	commits of the current base are returned.
 	"""
 	commits = []
 	for msg in sorted(glob.glob(os.path.join(SERIES_DIR, '*.msg'))):
+		msg = overlay_file(os.path.relpath(msg, REPO))
 		with open(msg) as f:
 			head, _, message = f.read().partition('\n\n')
-		if not head.startswith('Files:'):
-			raise HarnessError(msg + ': first line must be Files:')
-		files = head[len('Files:'):].split()
+		fields = dict(line.split(':', 1) for line in head.splitlines())
+		if not head.startswith('Files:') or \
+		   set(fields) - {'Files', 'Bases'}:
+			raise HarnessError(msg + ': the header is a Files: line '
+					   'and an optional Bases: line')
+		if 'Bases' in fields and base() not in fields['Bases'].split():
+			continue
+		files = fields['Files'].split()
 		for path in files:
-			if not os.path.exists(os.path.join(REPO, path)):
+			if not os.path.exists(overlay_file(path)):
 				raise HarnessError(f'{msg}: no such file {path}')
 		commits.append((os.path.basename(msg), files, message))
 	if not commits:
@@ -275,12 +350,14 @@ def read_series():
 def apply_fragment(wt, src, dest):
 	"""Insert a fragment holding only our entries into a base file."""
 	with open(src) as f:
-		frag = f.read()
+		frag = base_text(wt, f.read())
 	full = os.path.join(wt, dest)
 	with open(full) as f:
 		text = f.read()
 	if os.path.basename(dest) == 'MAINTAINERS':
-		frag = frag.replace('\tfs/cifs/', '\t' + client_dir(wt) + '/')
+		frag = re.sub(r'^(F:\t)(\S+)',
+			      lambda m: m.group(1) + map_path(wt, m.group(2)),
+			      frag, flags=re.M)
 		text = insert_maintainers(text, frag)
 	else:
 		# Kconfig and Makefile entries: after the last existing entry
@@ -300,16 +377,34 @@ def insert_maintainers(text, frag):
 	raise HarnessError('no place for the MAINTAINERS entry')
 
 
+def base_text(wt, text):
+	"""An overlay file's text with the documentation's directory of the
+	base `wt` in its references to Documentation/filesystems/cifs/."""
+	ours = 'Documentation/filesystems/cifs/'
+	return text.replace(ours, map_path(wt, ours + 'x')[:-1])
+
+
 def apply_patch(wt, src):
 	with open(src) as f:
-		text = f.read()
-	client = client_dir(wt)
-	text = text.replace(' a/fs/cifs/', ' a/' + client + '/')
-	text = text.replace(' b/fs/cifs/', ' b/' + client + '/')
+		text = base_text(wt, f.read())
+	ours = 'fs/cifs/'
+	theirs = map_path(wt, ours + 'x')[:-1]
+	text = text.replace(' a/' + ours, ' a/' + theirs)
+	text = text.replace(' b/' + ours, ' b/' + theirs)
 	run(['git', '-C', wt, 'apply', '--index', '-'], input=text)
 
 
 FRAGMENTS = ('Kconfig', 'Makefile', 'MAINTAINERS')
+
+
+def copy_file(wt, src, dest):
+	full = os.path.join(wt, dest)
+	os.makedirs(os.path.dirname(full), exist_ok=True)
+	with open(src) as f:
+		text = base_text(wt, f.read())
+	with open(full, 'w') as f:
+		f.write(text)
+	shutil.copymode(src, full)
 
 
 @step('apply')
@@ -321,7 +416,7 @@ def apply():
 	git(wt, 'clean', '-q', '-fdx')
 	for name, files, message in read_series():
 		for path in files:
-			src = os.path.join(REPO, path)
+			src = overlay_file(path)
 			if path.endswith('.patch'):
 				apply_patch(wt, src)
 				continue
@@ -329,9 +424,7 @@ def apply():
 			if os.path.basename(path) in FRAGMENTS:
 				apply_fragment(wt, src, dest)
 			else:
-				os.makedirs(os.path.dirname(os.path.join(wt, dest)),
-					    exist_ok=True)
-				shutil.copyfile(src, os.path.join(wt, dest))
+				copy_file(wt, src, dest)
 			git(wt, 'add', '-f', dest)
 		git(wt, 'commit', '-q', '-m', message)
 		log('applied ' + name)
@@ -351,10 +444,11 @@ def series():
 	"""Export the series with a cover letter and checkpatch every patch."""
 	apply()
 	tree = tree_dir()
-	outdir = os.path.join(REPO, 'out', 'series')
+	outdir = out_dir('series')
 	shutil.rmtree(outdir, ignore_errors=True)
 	os.makedirs(outdir)
-	cover = os.path.join(SERIES_DIR, 'cover-letter.txt')
+	cover = overlay_file(os.path.relpath(
+		os.path.join(SERIES_DIR, 'cover-letter.txt'), REPO))
 	git(tree, 'format-patch', '-q', '--cover-letter', '-o', outdir,
 	    'base..series')
 	if os.path.exists(cover):
@@ -399,7 +493,8 @@ def in_base(word):
 
 
 def build_dir(name='ours'):
-	return os.path.join(cache_dir(), 'build-' + name)
+	"""build-<name>, build-<name>-<base> for a base but the default."""
+	return os.path.join(cache_dir(), 'build-' + name + base_suffix())
 
 
 def kmake(tree, out, *targets, capture=False, check=True, basedir=None):
@@ -485,6 +580,12 @@ KERNELS = {
 }
 
 
+def fragments(name):
+	"""The config fragments of kernel `name` on the current base: its
+	own, then the base's (configs/<base>.config)."""
+	return KERNELS[name] + (base() + '.config',)
+
+
 @step('build')
 def build(commit=None, name='ours'):
 	"""Check `commit` (default: the series head) out and build bzImage."""
@@ -493,7 +594,7 @@ def build(commit=None, name='ours'):
 	if rev(tree, 'HEAD') != commit:
 		git(tree, 'checkout', '-q', '-f', '--detach', commit)
 	out = build_dir(name)
-	configure(tree, out, KERNELS[name])
+	configure(tree, out, fragments(name))
 	kmake(tree, out, 'bzImage')
 	image = os.path.join(out, 'arch', 'x86', 'boot', 'bzImage')
 	log('kernel: ' + image)
@@ -542,7 +643,7 @@ def build_each_commit():
 	head = apply()
 	out = build_dir('bisect')
 	checkout(tree, head)
-	configure(tree, out, KERNELS['ours'])
+	configure(tree, out, fragments('ours'))
 	with open(os.path.join(out, '.config')) as f:
 		config = f.read()
 	# the configuration and the compiler identify a build of a commit
@@ -594,7 +695,8 @@ def kconfig_with(extra):
 	kmake(tree, out, 'tinyconfig', capture=True)
 	run([os.path.join(tree, 'scripts', 'kconfig', 'merge_config.sh'),
 	     '-m', '-O', out, os.path.join(out, '.config'),
-	     os.path.join(CONFIG_DIR, 'cifsroot.config'), frag],
+	     os.path.join(CONFIG_DIR, 'cifsroot.config'),
+	     os.path.join(CONFIG_DIR, base() + '.config'), frag],
 	    cwd=tree, env=dict(os.environ, ARCH='x86_64'), capture=True)
 	kmake(tree, out, 'olddefconfig', capture=True)
 	with open(os.path.join(out, '.config')) as f:

@@ -30,13 +30,30 @@ import cifsroot_gates as gates
 import cifsroot_netboot as netboot
 import cifsroot_probes as probes
 import cifsroot_security as security
-from cifsroot_common import HarnessError, out_dir
+from cifsroot_common import BASES, HarnessError, out_dir, using_base
 from cifsroot_judge import console_problems, parse_ktap
 
-# (name, function) in the order they run; the console scan judges every
-# boot of the run, so it comes last.
-TESTS = (gates.TESTS + check.TESTS + probes.TESTS + netboot.TESTS +
-	 security.TESTS + check.LATE_TESTS + faults.TESTS + debian.TESTS)
+# The tests that boot, or build, a kernel of the current base.
+BOOT_TESTS = (check.TESTS + probes.TESTS + netboot.TESTS + security.TESTS +
+	      check.LATE_TESTS + faults.TESTS + debian.TESTS)
+
+
+def on_base(name, tests):
+	"""`tests` on base `name`, each named '<name>: <test>'."""
+	def wrap(fn):
+		def run():
+			with using_base(name):
+				return fn()
+		return run
+	return [(f'{name}: {n}', wrap(f)) for n, f in tests]
+
+
+# (name, function) in the order they run: every test on the default base,
+# then the base's gates and every boot test on each other base. The
+# console scan judges every boot of the run, so it comes last.
+TESTS = gates.TESTS + BOOT_TESTS + [
+	t for other in BASES[1:]
+	for t in on_base(other, gates.BASE_TESTS + BOOT_TESTS)]
 FINAL_TESTS = check.FINAL_TESTS
 
 
@@ -91,8 +108,11 @@ def report(tests, json_path=None):
 
 def main(only='', json_path=None):
 	"""Run the tests whose name contains `only`; 0 when all passed."""
-	for path in glob.glob(os.path.join(out_dir('check'), '*.log')):
-		os.unlink(path)
+	for name in BASES:
+		with using_base(name):
+			logs = glob.glob(os.path.join(out_dir('check'), '*.log'))
+		for path in logs:
+			os.unlink(path)
 	selected = [(n, f) for n, f in TESTS if only in n] + FINAL_TESTS
 	return report(selected, json_path)
 

@@ -14,25 +14,22 @@
 #define pr_fmt(fmt) "cifsroot: " fmt
 
 #include <linux/ctype.h>
-#include <linux/delay.h>
 #include <linux/errno.h>
 #include <linux/in.h>
 #include <linux/in6.h>
 #include <linux/inet.h>
 #include <linux/init.h>
 #include <linux/init_syscalls.h>
-#include <linux/jiffies.h>
 #include <linux/kernel.h>
 #include <linux/kernel_read_file.h>
 #include <linux/kstrtox.h>
-#include <linux/net.h>
+#include <linux/mount.h>
 #include <linux/printk.h>
 #include <linux/root_dev.h>
 #include <linux/socket.h>
 #include <linux/string.h>
 #include <linux/vmalloc.h>
 #include <net/ipconfig.h>
-#include <net/net_namespace.h>
 
 #include "fs_context.h"
 
@@ -51,12 +48,9 @@
 #define CIFS_ROOT_CREDS_PATH_MAX	128
 
 /*
- * Retry policy: an exponential backoff from 100 ms that is capped at 1 s,
- * so that the root is mounted at most a second after the server comes up,
- * within a budget that the retry= option changes.
+ * How long init/do_mounts.c retries errors that may go away (its backoff
+ * is capped at 1 s), unless the retry= option says otherwise.
  */
-#define CIFS_ROOT_DELAY_MIN_MS	100
-#define CIFS_ROOT_DELAY_MAX_MS	1000
 #define CIFS_ROOT_BUDGET_S	90
 #define CIFS_ROOT_BUDGET_MAX_S	86400
 
@@ -539,8 +533,12 @@ static bool __init cifs_root_parse_unc(struct cifs_root_cfg *cfg,
 	if (!cifs_root_expand(cfg, l->name, s, l->unc_end - s, src->client) ||
 	    !cifs_root_check_share(cfg, l->name))
 		return false;
-	snprintf(cfg->unc, sizeof(cfg->unc), "//%s/%s", cfg->server,
-		 cfg->share);
+	/* cifs_root_expand() checked the length; never truncate silently */
+	if (snprintf(cfg->unc, sizeof(cfg->unc), "//%s/%s", cfg->server,
+		     cfg->share) >= sizeof(cfg->unc))
+		return cifs_root_fail(cfg, l->name,
+				      "//server/share longer than %d bytes",
+				      CIFS_ROOT_UNC_MAX);
 	return true;
 }
 
@@ -968,13 +966,27 @@ static struct cifs_root_cfg cifs_root __initdata = {
 static char cifs_root_logged_opts[sizeof(cifs_root.opts) + 3] __initdata;
 static char *cifs_root_arg __initdata;
 
+/*
+ * Tell the network configuration and the mount loop what they need before
+ * the root is mounted: the server, if cifsroot= names it (then no DHCP
+ * server is needed), and how long to retry.
+ */
+static void __init cifs_root_publish(void)
+{
+	root_net_budget = cifs_root.budget;
+	if (cifs_root.family == AF_INET)
+		root_server_addr = in_aton(cifs_root.server);
+	else if (cifs_root.family == AF_INET6)
+		in6_pton(cifs_root.server, -1, root_server_addr6.s6_addr, -1,
+			 NULL);
+}
+
 static int __init cifs_root_setup(char *arg)
 {
 	ROOT_DEV = Root_CIFS;
 	cifs_root_arg = arg;
 	cifs_root_preparse(arg, &cifs_root);
-	if (cifs_root.family == AF_INET)
-		root_server_addr = in_aton(cifs_root.server);
+	cifs_root_publish();
 	cifs_root_scrub(saved_command_line);
 	return 1;
 }
@@ -986,7 +998,8 @@ __setup("cifsroot=", cifs_root_setup);
  * @opts: set to the mount options
  *
  * Parses cifsroot= together with what ipconfig learned from DHCP; called
- * once the network is configured.
+ * by init/do_mounts.c once the network is configured. The server is also
+ * left in root_server_addr or root_server_addr6, for the route check.
  *
  * Return: 0, or -EINVAL when no valid root could be made (reported).
  */
@@ -1012,27 +1025,16 @@ int __init cifs_root_data(char **dev, char **opts)
 	/* nothing else reads it, and it may hold a user name */
 	memzero_explicit(root_server_path, strlen((char *)root_server_path));
 	if (err) {
-		cifs_root.unc[0] = '\0';
 		pr_err("invalid root: %s\n", cifs_root.why);
 		return err;
 	}
+	cifs_root_publish();
 	cifs_root_mask(cifs_root.opts, cifs_root_logged_opts,
 		       sizeof(cifs_root_logged_opts));
 	pr_info("mounting %s with %s\n", cifs_root.unc, cifs_root_logged_opts);
 	*dev = cifs_root.unc;
 	*opts = cifs_root.opts;
 	return 0;
-}
-
-/**
- * cifs_root_server_family() - where ipconfig must find the server
- *
- * Return: AF_INET or AF_INET6 when cifsroot= names the server (an IPv4
- * one is also in root_server_addr), 0 when it comes from DHCP.
- */
-int __init cifs_root_server_family(void)
-{
-	return cifs_root.family;
 }
 
 /* What an error from the client means and what to check. */
@@ -1066,124 +1068,28 @@ static const struct cifs_root_hint cifs_root_hints[] __initconst = {
 	  "that the kernel has IPv6 built in (CONFIG_IPV6=y)" },
 };
 
-static bool __init cifs_root_permanent(int err)
-{
-	switch (err) {
-	case -EACCES:
-	case -EPERM:
-	case -EKEYEXPIRED:
-	case -ENXIO:
-	case -ENOENT:
-	case -ENOTDIR:
-	case -EOPNOTSUPP:
-	case -EINVAL:
-	case -ENODEV:
-	case -EAFNOSUPPORT:
-		return true;
-	}
-	return false;
-}
+static char cifs_root_hint_buf[128] __initdata;
 
 /**
- * cifs_root_route() - can this machine send to the server yet?
+ * cifs_root_hint() - what a failed SMB root mount means and what to check
+ * @err: the error of the mount
  *
- * Connecting a UDP socket looks up a route and a usable source address
- * without sending anything, so the mount is not tried (and does not sit in
- * the client's connect timeouts) before, for example, an IPv6 address has
- * been configured from router advertisements.
- *
- * Return: 0, or the error of the lookup, which cifs_root_retry() judges.
+ * Return: "<what>; check <what to check>" for the panic message, or NULL
+ * for an error the client does not explain.
  */
-int __init cifs_root_route(void)
+const char *__init cifs_root_hint(int err)
 {
-	struct sockaddr_storage ss = { .ss_family = cifs_root.family };
-	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
-	struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
-	struct socket *sock;
-	int err, len;
-
-	if (cifs_root.family == AF_INET6) {
-		in6_pton(cifs_root.server, -1, sin6->sin6_addr.s6_addr, -1, NULL);
-		sin6->sin6_port = htons(445);
-		len = sizeof(*sin6);
-	} else {
-		sin->sin_addr.s_addr = in_aton(cifs_root.server);
-		sin->sin_port = htons(445);
-		len = sizeof(*sin);
-	}
-	err = sock_create_kern(&init_net, cifs_root.family, SOCK_DGRAM,
-			       IPPROTO_UDP, &sock);
-	if (err)
-		return err;
-	err = kernel_connect(sock, (struct sockaddr *)&ss, len, 0);
-	/*
-	 * Only a link-local address of our own (the global one is not
-	 * configured yet, or still tentative): wait for router advertisements.
-	 */
-	if (!err && cifs_root.family == AF_INET6 &&
-	    kernel_getsockname(sock, (struct sockaddr *)&ss) >= 0 &&
-	    sin6->sin6_addr.s6_addr[0] == 0xfe &&
-	    (sin6->sin6_addr.s6_addr[1] & 0xc0) == 0x80)
-		err = -EADDRNOTAVAIL;
-	sock_release(sock);
-	return err;
-}
-
-static unsigned long cifs_root_deadline __initdata;
-static unsigned int cifs_root_delay_ms __initdata;
-
-/**
- * cifs_root_retry() - decide whether to try the SMB root mount again
- * @err: the error of the last attempt
- * @forever: rootwait was given: retry errors that may go away forever
- *
- * Errors that retrying cannot fix end at once; others are retried with an
- * exponential backoff until the budget is spent. Sleeps before returning
- * true.
- *
- * Return: true to try again.
- */
-bool __init cifs_root_retry(int err, bool forever)
-{
-	if (cifs_root_permanent(err))
-		return false;
-	if (!cifs_root_delay_ms) {
-		cifs_root_deadline = jiffies + cifs_root.budget * HZ;
-		cifs_root_delay_ms = CIFS_ROOT_DELAY_MIN_MS;
-	}
-	if (!forever &&
-	    time_after(jiffies + msecs_to_jiffies(cifs_root_delay_ms),
-		       cifs_root_deadline))
-		return false;
-	pr_info_ratelimited("%s: error %d, retrying in %u ms\n",
-			    cifs_root.unc[0] ? cifs_root.unc : "network",
-			    err, cifs_root_delay_ms);
-	msleep(cifs_root_delay_ms);
-	cifs_root_delay_ms = min(cifs_root_delay_ms * 2, CIFS_ROOT_DELAY_MAX_MS);
-	return true;
-}
-
-/**
- * cifs_root_panic() - stop the boot with one message naming the failure
- * @err: the last error of the mount, or of parsing the root
- */
-void __init __noreturn cifs_root_panic(int err)
-{
-	const char *what = "unexpected error", *check = "the cifs: messages above";
 	size_t i;
 
-	if (!cifs_root.unc[0])
-		panic("cifsroot: no valid root (%s): check cifsroot=, the DHCP root path and the credentials file\n",
-		      cifs_root.why);
 	for (i = 0; i < ARRAY_SIZE(cifs_root_hints); i++) {
 		if (cifs_root_hints[i].err == err) {
-			what = cifs_root_hints[i].what;
-			check = cifs_root_hints[i].check;
-			break;
+			snprintf(cifs_root_hint_buf, sizeof(cifs_root_hint_buf),
+				 "%s; check %s", cifs_root_hints[i].what,
+				 cifs_root_hints[i].check);
+			return cifs_root_hint_buf;
 		}
 	}
-	panic("cifsroot: cannot mount root: server %s, share %s: error %d (%s); check %s\n",
-	      cifs_root.server, cifs_root.share, err, what, check);
+	return NULL;
 }
 
 #if IS_ENABLED(CONFIG_CIFS_ROOT_KUNIT_TEST)

@@ -352,15 +352,17 @@ def test_permissions():
 def test_wrong_share():
 	"""A wrong share name ends in our named panic, at once."""
 	return panic_boot('wrong-share',
-			  'cifsroot: cannot mount root: server 10.0.2.2, share '
-			  'nosuch: error -6 (share not found)', share='nosuch')
+			  'VFS: Unable to mount root fs via cifs on //10.0.2.2/nosuch: '
+			  'error -6 (share not found; check the share name',
+			  share='nosuch')
 
 
 def test_wrong_password():
 	"""A wrong password ends in our named panic, at once."""
 	return panic_boot('wrong-password',
-			  'cifsroot: cannot mount root: server 10.0.2.2, share '
-			  'root: error -13 (access denied)', password='wrong')
+			  'VFS: Unable to mount root fs via cifs on //10.0.2.2/root: '
+			  'error -13 (access denied; check username and password)',
+			  password='wrong')
 
 
 # ------------------------------------------------ the private test network

@@ -123,7 +123,7 @@ class ConsoleProblemsTest(unittest.TestCase):
 class PrintedPasswordTest(unittest.TestCase):
 	def test_command_line_echo_is_not_ours(self):
 		console = ('Kernel command line: cifsroot=//a/b,password=pw\n'
-			   'cifsroot: cannot mount root: server a, share b\n')
+			   'VFS: Unable to mount root fs via cifs on //a/b: error -13\n')
 		self.assertEqual(judge.printed_password(console, 'pw'), [])
 
 	def test_other_line_is_caught(self):

@@ -556,11 +556,11 @@ def test_link_outage():
 NO_SERVER_RETRY = 15
 
 
-NO_SERVER_PANIC = ('cifsroot: cannot mount root: server 10.55.0.1, share '
-		   'root: error ')
+NO_SERVER_PANIC = ('VFS: Unable to mount root fs via cifs on //10.55.0.1/root: '
+		   'error ')
 
 
-RETRY_LINE = re.compile(r'^\[\s*(\d+\.\d+)\] cifsroot: .*retrying in ')
+RETRY_LINE = re.compile(r'^\[\s*(\d+\.\d+)\] VFS: .*retrying in ')
 
 
 # printk_ratelimit defaults: a burst of 10 per 5 s

@@ -178,12 +178,12 @@ class CommandTest(unittest.TestCase):
 class JudgeTest(unittest.TestCase):
 	"""Retry lines and their bursts."""
 
-	CONSOLE = ('[    2.58] cifsroot: //10.55.0.1/root: error -103, '
+	CONSOLE = ('[    2.58] VFS: //10.55.0.1/root: error -103, '
 		   'retrying in 100 ms\n'
 		   '[    2.60] CIFS: VFS: cifs_mount failed w/return code = -103\n'
-		   '[    2.69] cifsroot: //10.55.0.1/root: error -103, '
+		   '[    2.69] VFS: //10.55.0.1/root: error -103, '
 		   'retrying in 200 ms\n'
-		   '[   17.46] Kernel panic - not syncing: cifsroot: cannot\n')
+		   '[   17.46] Kernel panic - not syncing: VFS: Unable to mount\n')
 
 	def test_retry_times(self):
 		self.assertEqual(faults.retry_times(self.CONSOLE), [2.58, 2.69])

@@ -16,6 +16,11 @@ from cifsroot_check import expect, kernel_image, net_rootfs
 from cifsroot_common import out_dir
 from cifsroot_judge import (guest_seconds, guest_values, printed_password)
 
+# The panic of a root that could not be parsed: the reason is on the
+# "cifsroot: invalid root:" line before it.
+NO_VALID_ROOT = ('VFS: Unable to mount root fs via cifs on (none): error -22 '
+		 '(no valid root; check the messages above)')
+
 
 def net_append(cifsroot=None, ip='dhcp'):
 	"""A command line for the test network, with or without cifsroot=."""
@@ -95,9 +100,11 @@ def test_dhcp_secrets():
 				   f'password={secret}')
 		res = net_boot(tnet, 'dhcp-secrets', net_append(
 			f',password={smbd.password}')).wait()
-	want = ("cifsroot: no valid root (DHCP root path: option 'password' "
-		'is only taken from the command line)')
+	want = ("cifsroot: invalid root: DHCP root path: option 'password' "
+		'is only taken from the command line')
 	expect(want in res.console, 'no named refusal: '
+	       + qemu.explain_failure(res))
+	expect(NO_VALID_ROOT in res.console, 'no panic: '
 	       + qemu.explain_failure(res))
 	for word in (secret, smbd.password):
 		expect(not printed_password(res.console, word),
@@ -128,8 +135,8 @@ def test_dhcp_budget():
 		res = net_boot(tnet, 'dhcp-budget', net_append(
 			f'//{net.HOST4}/root,username=root,'
 			f'password={smbd.password},retry=0')).wait()
-	want = (f'cifsroot: cannot mount root: server {net.HOST4}, share root: '
-		'error -101 (no route to server)')
+	want = (f'VFS: Unable to mount root fs via cifs on //{net.HOST4}/root: '
+		'error -101 (no route to server')
 	expect(want in res.console, 'no named panic: '
 	       + qemu.explain_failure(res))
 	taken = [t for t, line in res.lines if want in line][0]

@@ -333,8 +333,8 @@ def test_signing_refused():
 	"""sign against a Samba with signing disabled: the named panic, not
 	an unsigned root."""
 	return panic_boot('signing-refused',
-			  'cifsroot: cannot mount root: server 10.0.2.2, share '
-			  'root: error -95', options='sign',
+			  'VFS: Unable to mount root fs via cifs on //10.0.2.2/root: '
+			  'error -95', options='sign',
 			  settings='\tserver signing = disabled\n')
 
 

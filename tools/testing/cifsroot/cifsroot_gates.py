@@ -41,10 +41,15 @@ def test_strip():
 
 
 def test_checkpatch():
-	"""Every patch of the series passes checkpatch --strict."""
+	"""Every patch of the series passes checkpatch --strict, and so does
+	every patch of its pristine form that differs."""
 	patches = [p for p in kernel.series()
 		   if not os.path.basename(p).startswith('0000-')]
 	expect(len(patches) >= 3, f'only {len(patches)} patches')
+	ours = {kernel.patch_id(p) for p in patches}
+	patches += [p for p in kernel.pristine_patches()
+		    if not os.path.basename(p).startswith('0000-') and
+		    kernel.patch_id(p) not in ours]
 	# checkpatch looks __setup names up in the tree's kernel-parameters.txt
 	kernel.checkout(kernel.tree_dir(), 'series')
 	bad = []
@@ -54,6 +59,21 @@ def test_checkpatch():
 		if why:
 			bad.append(os.path.basename(patch) + ':\n' + why)
 	expect(not bad, '\n'.join(bad))
+
+
+def test_git_am():
+	"""The exported series applies with git am on the stripped base, and
+	its pristine form on the pristine tree; both end in the same tree."""
+	stripped = [p for p in kernel.series()
+		    if not os.path.basename(p).startswith('0000-')]
+	pristine = [p for p in kernel.pristine_patches()
+		    if not os.path.basename(p).startswith('0000-')]
+	kernel.am_check('base', stripped)
+	kernel.am_check('pristine', pristine)
+	replaced = len({kernel.patch_id(p) for p in pristine} -
+		       {kernel.patch_id(p) for p in stripped})
+	return (f'{len(stripped)} patches on the stripped base; on the '
+		f'pristine tree, {replaced} of them replace the older SMB root')
 
 
 def test_each_commit_builds():
@@ -363,6 +383,7 @@ def test_doc_messages():
 BASE_TESTS = [
 	('strip: the base has no trace of the older SMB root', test_strip),
 	('series: every patch is checkpatch --strict clean', test_checkpatch),
+	('series: both forms apply with git am', test_git_am),
 	('series: the kernel builds at the head', test_head_builds),
 	('series: no new sparse or W=1 warnings', test_new_warnings),
 	('series: kernel-doc is clean on our files', test_kernel_doc),
@@ -378,6 +399,7 @@ TESTS = [
 	('harness unit tests', test_harness),
 	('strip: the base has no trace of the older SMB root', test_strip),
 	('series: every patch is checkpatch --strict clean', test_checkpatch),
+	('series: both forms apply with git am', test_git_am),
 	('series: the kernel builds at every commit', test_each_commit_builds),
 	('series: no new sparse or W=1 warnings', test_new_warnings),
 	('series: kernel-doc is clean on our files', test_kernel_doc),

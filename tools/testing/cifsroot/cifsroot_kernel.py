@@ -439,28 +439,137 @@ def series_commits():
 	return out.stdout.split()
 
 
+@step('pristine form')
+def pristine_form():
+	"""The series as upstream receives it: on the pristine tree, which
+	still has the older SMB root (branch `pristine-series`).
+
+	A commit whose diff applies there is taken as it is. One that does
+	not (it changes what the older root has: its files, its lines in
+	do_mounts.c and ipconfig.c) takes the files it touches as the series
+	has them at that commit, so that it replaces the older code; its
+	message says so (pristine_message()). Both forms must end in the
+	same tree.
+	"""
+	head = apply()
+	tree = tree_dir()
+	wt = ensure_apply_tree()
+	git(wt, 'checkout', '-q', '-f', '--detach', 'pristine')
+	git(wt, 'clean', '-q', '-fdx')
+	commits = series_commits()
+	for (name, _, message), commit in zip(read_series(), commits):
+		diff = git(tree, 'diff', '--binary', commit + '~1', commit,
+			   capture=True).stdout
+		res = run(['git', '-C', wt, 'apply', '--index', '-'],
+			  input=diff, capture=True, check=False)
+		if res.returncode:
+			replace_files(wt, commit)
+			message = pristine_message(message, os.path.join(
+				SERIES_DIR, 'pristine', name))
+		git(wt, 'commit', '-q', '-m', message)
+	if git(wt, 'diff', '--quiet', head, 'HEAD', check=False).returncode:
+		raise HarnessError('the pristine form does not end in the '
+				   'tree of the series')
+	git(wt, 'update-ref', 'refs/heads/pristine-series', rev(wt, 'HEAD'))
+	return rev(wt, 'HEAD')
+
+
+def pristine_message(message, path):
+	"""`message` for a commit that replaces the older SMB root's code:
+	`path` (series/pristine/<name>.msg) holds the subject and the
+	paragraphs that go before the trailers."""
+	if not os.path.exists(path):
+		raise HarnessError(f'{os.path.relpath(path, REPO)}: the commit '
+				   'changes the older SMB root; say how')
+	with open(path) as f:
+		subject, _, extra = f.read().strip('\n').partition('\n\n')
+	body = message.partition('\n\n')[2]
+	at = body.index('\nSigned-off-by:') + 1
+	return (subject + '\n\n' + body[:at] + extra + '\n\n' + body[at:])
+
+
+def replace_files(wt, commit):
+	"""Take the files `commit` touches as they are at `commit`."""
+	out = git(wt, 'diff', '--name-only', commit + '~1', commit,
+		  capture=True).stdout.split()
+	for path in out:
+		if git(wt, 'cat-file', '-e', f'{commit}:{path}',
+		       check=False).returncode == 0:
+			git(wt, 'checkout', commit, '--', path)
+		else:
+			git(wt, 'rm', '-q', '--ignore-unmatch', path)
+
+
 @step('series')
 def series():
-	"""Export the series with a cover letter and checkpatch every patch."""
+	"""Export the series with a cover letter to out/[<base>/]series/,
+	and its pristine form to out/[<base>/]series-pristine/."""
 	apply()
+	pristine_form()
 	tree = tree_dir()
-	outdir = out_dir('series')
-	shutil.rmtree(outdir, ignore_errors=True)
-	os.makedirs(outdir)
-	cover = overlay_file(os.path.relpath(
-		os.path.join(SERIES_DIR, 'cover-letter.txt'), REPO))
-	git(tree, 'format-patch', '-q', '--cover-letter', '-o', outdir,
-	    'base..series')
-	if os.path.exists(cover):
-		fill_cover_letter(outdir, cover)
-	patches = sorted(glob.glob(os.path.join(outdir, '*.patch')))
-	log(f'{len(patches)} files in {os.path.relpath(outdir, REPO)}')
+	patches = []
+	for form, commits in (('stripped', 'base..series'),
+			      ('pristine', 'pristine..pristine-series')):
+		outdir = out_dir('series' if form == 'stripped'
+				 else 'series-pristine')
+		shutil.rmtree(outdir, ignore_errors=True)
+		os.makedirs(outdir)
+		git(tree, 'format-patch', '-q', '--cover-letter', '-o', outdir,
+		    commits)
+		fill_cover_letter(outdir, form)
+		found = sorted(glob.glob(os.path.join(outdir, '*.patch')))
+		log(f'{len(found)} files in {os.path.relpath(outdir, REPO)}')
+		if form == 'stripped':
+			patches = found
 	return patches
 
 
-def fill_cover_letter(outdir, cover):
-	with open(cover) as f:
-		subject, _, body = f.read().partition('\n\n')
+def pristine_patches():
+	"""The pristine form's patch files, as series() wrote them."""
+	return sorted(glob.glob(os.path.join(out_dir('series-pristine'),
+					     '*.patch')))
+
+
+def am_check(start, patches):
+	"""git am `patches` on `start` in the apply work tree; HarnessError
+	unless they apply and end in the series head's tree."""
+	wt = ensure_apply_tree()
+	git(wt, 'checkout', '-q', '-f', '--detach', start)
+	git(wt, 'clean', '-q', '-fdx')
+	res = git(wt, 'am', '-q', *patches, capture=True, check=False)
+	if res.returncode:
+		git(wt, 'am', '--abort', check=False, capture=True)
+		raise HarnessError(f'git am on {start} failed:\n'
+				   + (res.stdout + res.stderr)[-2000:])
+	if git(wt, 'diff', '--quiet', 'series', 'HEAD',
+	       check=False).returncode:
+		raise HarnessError(f'git am on {start} does not end in the '
+				   'tree of the series')
+
+
+def patch_id(patch):
+	"""git patch-id of a patch file: equal for equal changes."""
+	with open(patch) as f:
+		out = run(['git', 'patch-id', '--stable'], input=f.read(),
+			  capture=True).stdout
+	return out.split()[0] if out.strip() else None
+
+
+def cover_letter(form):
+	"""The cover letter's text for this base and `form`: cover-letter.txt
+	with <<FORM>> and <<BASE>> filled from cover-<form>.txt and
+	cover-<base>.txt."""
+	def read(name):
+		with open(os.path.join(SERIES_DIR, name)) as f:
+			return f.read().strip('\n')
+	text = read('cover-letter.txt')
+	text = text.replace('<<FORM>>', read(f'cover-{form}.txt'))
+	text = text.replace('<<BASE>>', read(f'cover-{base()}.txt'))
+	return base_text(tree_dir(), text)
+
+
+def fill_cover_letter(outdir, form):
+	subject, _, body = cover_letter(form).partition('\n\n')
 	path = glob.glob(os.path.join(outdir, '0000-*.patch'))[0]
 	with open(path) as f:
 		text = f.read()
@@ -734,6 +843,9 @@ def new_warnings():
 	out = build_dir('bisect')
 	objects = [f[:-2] + '.o' for f in series_files(tree)
 		   if not f.endswith('_test.c')]
+	checkout(tree, head)
+	# made by build_each_commit() on the default base, by this elsewhere
+	configure(tree, out, fragments('ours'))
 	try:
 		checkout(tree, 'base')
 		before = warnings_of(tree, out, [o for o in objects if

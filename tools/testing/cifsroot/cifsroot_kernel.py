@@ -67,16 +67,20 @@ IPCONFIG_EDITS = [
 	 '#endif\n', ''),
 ]
 
+# The same in both bases.
+CLIENT_EDITS = [
+	('fs/smb/client/Makefile',
+	 '\ncifs-$(CONFIG_CIFS_ROOT) += cifsroot.o\n', ''),
+	('fs/smb/client/Kconfig', KCONFIG_CIFS_ROOT, ''),
+	('include/linux/root_dev.h',
+	 '\tRoot_CIFS = MKDEV(UNNAMED_MAJOR, 254),\n', ''),
+]
+
 STRIP = {
 	'6.1': {
 		'files': ['fs/smb/client/cifsroot.c',
 			  'Documentation/filesystems/cifs/cifsroot.rst'],
-		'edits': [
-			('fs/smb/client/Makefile',
-			 '\ncifs-$(CONFIG_CIFS_ROOT) += cifsroot.o\n', ''),
-			('fs/smb/client/Kconfig', KCONFIG_CIFS_ROOT, ''),
-			('include/linux/root_dev.h',
-			 '\tRoot_CIFS = MKDEV(UNNAMED_MAJOR, 254),\n', ''),
+		'edits': CLIENT_EDITS + [
 			('Documentation/filesystems/cifs/index.rst',
 			 '   cifsroot\n', ''),
 			('init/do_mounts.c',
@@ -103,12 +107,7 @@ STRIP = {
 	'6.12': {
 		'files': ['fs/smb/client/cifsroot.c',
 			  'Documentation/filesystems/smb/cifsroot.rst'],
-		'edits': [
-			('fs/smb/client/Makefile',
-			 '\ncifs-$(CONFIG_CIFS_ROOT) += cifsroot.o\n', ''),
-			('fs/smb/client/Kconfig', KCONFIG_CIFS_ROOT, ''),
-			('include/linux/root_dev.h',
-			 '\tRoot_CIFS = MKDEV(UNNAMED_MAJOR, 254),\n', ''),
+		'edits': CLIENT_EDITS + [
 			('Documentation/filesystems/smb/index.rst',
 			 '   cifsroot\n', ''),
 			('init/do_mounts.c',

@@ -9,6 +9,8 @@
 /* the defaults after rootfs, then all of them */
 #define T "rootfs,iocharset=utf8,nomapposix"
 #define D "vers=1.0,unix,hard,serverino,setuids," T
+/* the defaults of the older SMB root, which users may still give */
+#define OLD "vers=1.0,cifsacl,mfsymlinks,rsize=1048576,wsize=65536,uid=0,gid=0,hard,rootfs"
 
 struct cifs_root_test_case {
 	const char *name;
@@ -64,11 +66,8 @@ static const struct cifs_root_test_case cifs_root_test_cases[] = {
 	OK("mfsymlinks on request", "//1.2.3.4/s,mfsymlinks", "//1.2.3.4/s",
 	   D ",mfsymlinks"),
 	/* the older SMB root's line, as its users wrote it, still mounts */
-	OK("the older SMB root's defaults",
-	   "//1.2.3.4/s,vers=1.0,cifsacl,mfsymlinks,rsize=1048576,"
-	   "wsize=65536,uid=0,gid=0,hard,rootfs", "//1.2.3.4/s",
-	   "unix,serverino,setuids,iocharset=utf8,nomapposix,vers=1.0,cifsacl,"
-	   "mfsymlinks,rsize=1048576,wsize=65536,uid=0,gid=0,hard,rootfs"),
+	OK("the older SMB root's defaults", "//1.2.3.4/s," OLD, "//1.2.3.4/s",
+	   "unix,serverino,setuids,iocharset=utf8,nomapposix," OLD),
 	OK("user order kept", "//1.2.3.4/s,sec=none,port=1,sign", "//1.2.3.4/s",
 	   D ",sec=none,port=1,sign"),
 	OK("key with digits and underscore", "//1.2.3.4/s,echo_interval=5",

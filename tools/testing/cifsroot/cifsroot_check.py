@@ -17,7 +17,7 @@ import cifsroot_qemu as qemu
 import cifsroot_rootfs as rootfs
 import cifsroot_smbd as samba
 import cifsroot_kernel as kernel
-from cifsroot_common import once, out_dir
+from cifsroot_common import BASES, once, out_dir, using_base
 from cifsroot_judge import (console_problems, guest_seconds, guest_values,
 			    kunit_declared, ktap_plan_errors, parse_ktap,
 			    printed_password, sha256)
@@ -413,15 +413,21 @@ def test_debug_boot():
 
 
 def test_consoles():
-	"""No boot of this run printed BUG, Oops, WARNING, KASAN or UBSAN."""
-	logs = sorted(glob.glob(os.path.join(out_dir('check'), '*.log')))
+	"""No boot of this run, on any base, printed BUG, Oops, WARNING, KASAN
+	or UBSAN."""
+	logs = []
+	for name in BASES:
+		with using_base(name):
+			logs += sorted(glob.glob(os.path.join(out_dir('check'),
+							      '*.log')))
 	if not logs:
 		return 'no boots in this run'
 	hits = []
 	for path in logs:
 		with open(path, errors='replace') as f:
 			for line in console_problems(f.read()):
-				hits.append(f'{os.path.basename(path)}: {line}')
+				hits.append(f'{os.path.relpath(path, out_dir())}: '
+					    f'{line}')
 	expect(not hits, '\n'.join(hits[:40]))
 	return f'{len(logs)} consoles clean'
 

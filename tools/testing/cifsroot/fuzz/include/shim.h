@@ -683,13 +683,13 @@ static dev_t ROOT_DEV __maybe_unused;
 static char root_server_path[256] __maybe_unused;
 static __be32 ic_myaddr __maybe_unused = 0xffffffff;
 static __be32 root_server_addr __maybe_unused = 0xffffffff;
+static struct in6_addr root_server_addr6 __maybe_unused;
 static char *saved_command_line __maybe_unused;
 
-/* include/linux/root_dev.h, as the series patches it */
+/* include/linux/root_dev.h and mount.h, as the series patches them */
+static unsigned int root_net_budget __maybe_unused;
 int cifs_root_data(char **dev, char **opts);
-int cifs_root_route(void);
-bool cifs_root_retry(int err, bool forever);
-void __noreturn cifs_root_panic(int err);
+const char *cifs_root_hint(int err);
 
 /* include/linux/jiffies.h, delay.h */
 #define HZ		100

@@ -258,7 +258,7 @@ def test_doc_reasons():
 	expect(not missing, 'reasons not in the docs:\n' + '\n'.join(missing))
 	with open(rst) as f:
 		text = f.read()
-	row = text[text.index('``VFS: Unable to mount root fs via cifs on'):]
+	row = text[text.index('``VFS: Unable to mount root fs via <fs> on <unc>'):]
 	row = row[:row.index('\n\n')]
 	errors = hint_errors(c_file)
 	undocumented = sorted(e for e in errors

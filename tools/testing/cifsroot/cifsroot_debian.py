@@ -61,8 +61,10 @@ ALLOWED_FAILURES = {
 MEMORY = 1024			# MiB; systemd and apt want more than busybox
 BOOT_TIMEOUT = 600		# seconds per boot, QEMU killed after that
 # What the kernel prints last on a poweroff: with ACPI it switches QEMU
-# off after "Power down"; without, the poweroff becomes a halt.
-POWER_DOWN = ('reboot: Power down', 'reboot: System halted')
+# off after "Power down"; without, the poweroff becomes a halt, which
+# 6.12 words differently.
+POWER_DOWN = ('reboot: Power down', 'reboot: System halted',
+	      'reboot: Power off not available: System halted instead')
 POWER_DOWN_GRACE = 5		# seconds QEMU gets to exit by itself
 # Kernel command line words beyond qemu.cmdline(): udev must not rename
 # eth0, which carries the root; systemd shows unit status on the console,

@@ -62,6 +62,12 @@ class ReportValuesTest(unittest.TestCase):
 		self.assertFalse(debian.powered_down(
 			recorded_console().replace('reboot:', '')))
 
+	def test_poweroff_of_6_12(self):
+		# as 6.12 ends a poweroff without ACPI (recorded 2026-11-26)
+		self.assertTrue(debian.powered_down(
+			'[   68.544250] reboot: Power off not available: System '
+			'halted instead\n'))
+
 	def test_after_a_login_prompt(self):
 		console = ('cifsroot-check begin: 1\n'
 			   'cifsroot-debian login: cifsroot-check state: '

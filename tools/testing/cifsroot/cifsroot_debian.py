@@ -14,7 +14,6 @@
 # together with what the server stored.
 
 import argparse
-import fcntl
 import functools
 import glob
 import hashlib
@@ -22,7 +21,6 @@ import http.server
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 import time
@@ -33,8 +31,8 @@ import cifsroot_check as check
 import cifsroot_qemu as qemu
 import cifsroot_rootfs as rootfs
 import cifsroot_smbd as samba
-from cifsroot_common import (HarnessError, cache_dir, log, once, out_dir,
-			     run)
+import cifsroot_trees as trees
+from cifsroot_common import HarnessError, log, once, out_dir, run
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -45,13 +43,12 @@ CHECK_UNIT = os.path.join(GUEST_DIR, 'cifsroot-check.service')
 
 # The recipe of the cached tree (with TREE_SCRIPT's text)
 SUITE = 'bookworm'
-MIRROR = 'http://deb.debian.org/debian'
+MIRROR = trees.MIRROR
 PACKAGES = (
 	'systemd-sysv',		# systemd as /sbin/init
 	'udev',			# device units, such as ttyS0's for its getty
 	'dbus',			# the system bus of systemd-logind
 )
-DEBOOTSTRAP_TIMEOUT = 3600
 
 # Units that may fail, each because it cannot work in a diskless VM: unit
 # name -> why. Any other failed unit fails the test.
@@ -197,97 +194,23 @@ def append_problems(text, writers=APPENDERS, count=APPEND_COUNT,
 
 # ---------------------------------------------------------------- the tree
 
+RECIPE = trees.Recipe(SUITE, PACKAGES, TREE_SCRIPT, MIRROR)
+
+
 def recipe_text(suite=SUITE, mirror=MIRROR, packages=PACKAGES, tweak=None):
 	"""The recipe of the cached tree as text; its hash names the tree."""
 	if tweak is None:
-		with open(TREE_SCRIPT) as f:
-			tweak = f.read()
-	return (f'debootstrap --variant=minbase '
-		f'--include={",".join(packages)} {suite} {mirror}\n'
-		f'--- {os.path.basename(TREE_SCRIPT)}\n{tweak}')
+		tweak = RECIPE.script_text()
+	return trees.recipe_text(suite, mirror, packages, tweak,
+				 os.path.basename(TREE_SCRIPT))
 
 
-def recipe_key(text):
-	"""The short hash of a recipe that names its tree."""
-	return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
-def trees_dir():
-	"""Where the cached Debian trees live."""
-	path = os.path.join(cache_dir(), 'debian')
-	os.makedirs(path, exist_ok=True)
-	return path
-
-
-def debootstrap(dest, log_path):
-	"""Run debootstrap of the recipe into `dest`, its output to a log."""
-	cmd = ['debootstrap', '--variant=minbase',
-	       '--include=' + ','.join(PACKAGES), SUITE, dest, MIRROR]
-	log('debian: ' + ' '.join(cmd))
-	with open(log_path, 'w') as logf:
-		try:
-			res = subprocess.run(cmd, stdin=subprocess.DEVNULL,
-					     stdout=logf, stderr=subprocess.STDOUT,
-					     timeout=DEBOOTSTRAP_TIMEOUT)
-		except subprocess.TimeoutExpired:
-			raise HarnessError(f'debootstrap took more than '
-					   f'{DEBOOTSTRAP_TIMEOUT}s; see {log_path}')
-	if res.returncode != 0:
-		raise HarnessError(f'debootstrap failed ({res.returncode}):\n'
-				   + samba.tail(log_path))
-
-
-def build_tree(final):
-	"""Build the tree of the recipe next to `final`, then rename it there.
-
-	A tree is only ever complete under its final name: debootstrap and
-	the tweak script run in a temporary directory beside it.
-	"""
-	parent = os.path.dirname(final)
-	tmp = final + '.tmp'
-	shutil.rmtree(tmp, ignore_errors=True)
-	os.makedirs(tmp)
-	os.chmod(tmp, 0o755)
-	t0 = time.monotonic()
-	log_path = final + '.log'
-	try:
-		debootstrap(tmp, log_path)
-		run(['sh', TREE_SCRIPT, tmp], capture=True)
-		with open(final + '.recipe', 'w') as f:
-			f.write(recipe_text())
-		os.rename(tmp, final)
-	except BaseException:
-		shutil.rmtree(tmp, ignore_errors=True)
-		raise
-	log(f'debian: tree built in {time.monotonic() - t0:.0f}s: {final}')
-	prune_trees(parent, final)
-
-
-def prune_trees(parent, keep):
-	"""Remove the trees of other recipes (and their logs) from `parent`."""
-	for old in glob.glob(os.path.join(parent, SUITE + '-*')):
-		if old.startswith(keep):
-			continue
-		log('debian: removing the tree of an older recipe, ' + old)
-		if os.path.isdir(old):
-			shutil.rmtree(old, ignore_errors=True)
-		else:
-			os.unlink(old)
+recipe_key = trees.recipe_key
 
 
 def debian_tree():
-	"""The cached tree of the current recipe, built when missing.
-
-	A lock keeps two runs from building it at the same time.
-	"""
-	final = os.path.join(trees_dir(), f'{SUITE}-{recipe_key(recipe_text())}')
-	if os.path.isdir(final):
-		return final
-	with open(os.path.join(trees_dir(), '.lock'), 'w') as lock:
-		fcntl.flock(lock, fcntl.LOCK_EX)
-		if not os.path.isdir(final):
-			build_tree(final)
-	return final
+	"""The cached tree of the recipe, built when missing."""
+	return trees.cached_tree(RECIPE)
 
 
 def copy_tree(tree, share):

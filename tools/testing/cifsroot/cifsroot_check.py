@@ -17,7 +17,8 @@ import cifsroot_qemu as qemu
 import cifsroot_rootfs as rootfs
 import cifsroot_smbd as samba
 import cifsroot_kernel as kernel
-from cifsroot_common import BASES, once, out_dir, using_base
+from cifsroot_common import (BASES, PROTOCOLS, once, once_per_base, out_dir,
+			     using_base, using_protocol)
 from cifsroot_judge import (console_problems, guest_seconds, guest_values,
 			    kunit_declared, ktap_plan_errors, parse_ktap,
 			    printed_password, sha256)
@@ -37,12 +38,12 @@ def expect(cond, msg):
 
 # ---------------------------------------------------------------- setup
 
-@once
+@once_per_base
 def kernel_image():
 	return kernel.build()
 
 
-@once
+@once_per_base
 def debug_image():
 	"""The test kernel under KASAN, UBSAN, lockdep and the atomic-sleep
 	check (configs/debug.config)."""
@@ -413,13 +414,14 @@ def test_debug_boot():
 
 
 def test_consoles():
-	"""No boot of this run, on any base, printed BUG, Oops, WARNING, KASAN
+	"""No boot of this run, on any base and protocol, printed BUG, Oops, WARNING, KASAN
 	or UBSAN."""
 	logs = []
 	for name in BASES:
-		with using_base(name):
-			logs += sorted(glob.glob(os.path.join(out_dir('check'),
-							      '*.log')))
+		for proto in PROTOCOLS:
+			with using_base(name), using_protocol(proto):
+				logs += sorted(glob.glob(os.path.join(
+					out_dir('check'), '*.log')))
 	if not logs:
 		return 'no boots in this run'
 	hits = []

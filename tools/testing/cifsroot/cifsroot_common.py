@@ -44,6 +44,35 @@ def using_base(name):
 		_base[0] = old
 
 
+# The protocols the root is mounted with; the first is the default.
+# PROTOCOL=smb3 (make boot) or using_protocol() selects the other:
+#   smb1  SMB1 with the UNIX extensions, served by the host's Samba
+#   smb3  SMB3.1.1 with the POSIX extensions, served by Samba 4.22 from a
+#         Debian 13 tree (cifsroot_smbd.py)
+PROTOCOLS = ('smb1', 'smb3')
+_protocol = [os.environ.get('PROTOCOL') or PROTOCOLS[0]]
+
+
+def protocol():
+	"""The protocol the harness mounts the root with now."""
+	if _protocol[0] not in PROTOCOLS:
+		raise HarnessError(f'PROTOCOL={_protocol[0]}: the protocols '
+				   'are ' + ', '.join(PROTOCOLS))
+	return _protocol[0]
+
+
+@contextlib.contextmanager
+def using_protocol(name):
+	"""Mount the root with protocol `name` inside the block."""
+	old = _protocol[0]
+	_protocol[0] = name
+	try:
+		protocol()
+		yield
+	finally:
+		_protocol[0] = old
+
+
 def base_suffix():
 	"""'' for the default base, '-6.12' for another (cache names)."""
 	return '' if base() == BASES[0] else '-' + base()
@@ -60,8 +89,10 @@ def cache_dir():
 
 def out_dir(*parts):
 	"""Per-checkout output (logs, rootfs, series): out/ in the checkout,
-	out/<base>/ for a base other than the default."""
+	out/<base>/ for a base other than the default, and in it <protocol>/
+	for a protocol other than the default."""
 	top = [] if base() == BASES[0] else [base()]
+	top += [] if protocol() == PROTOCOLS[0] else [protocol()]
 	path = os.path.join(REPO, 'out', *top, *parts)
 	os.makedirs(path, exist_ok=True)
 	return path
@@ -171,26 +202,35 @@ def run(cmd, check=True, capture=False, input=None, **kwargs):
 	return res
 
 
-def once(fn):
-	"""Run fn() once; later calls return its result or raise its error.
-
-	For fixtures that many tests share (a kernel build, a boot): a failed
-	one fails every test that needs it without being run again, which
-	functools.lru_cache does not do (it caches no exception). Once per
-	kernel base: a fixture of one base is not another's.
-	"""
+def _once(fn, key):
 	done = {}
 
 	@functools.wraps(fn)
 	def wrapper():
-		key = base()
-		if key not in done:
+		k = key()
+		if k not in done:
 			try:
-				done[key] = (fn(), None)
+				done[k] = (fn(), None)
 			except Exception as e:  # noqa: BLE001 - replayed below
-				done[key] = (None, e)
-		result, error = done[key]
+				done[k] = (None, e)
+		result, error = done[k]
 		if error is not None:
 			raise error
 		return result
 	return wrapper
+
+
+def once(fn):
+	"""Run fn() once; later calls return its result or raise its error.
+
+	For fixtures that many tests share (a boot): a failed one fails every
+	test that needs it without being run again, which functools.lru_cache
+	does not do (it caches no exception). Once per kernel base and
+	protocol: a fixture of one is not another's.
+	"""
+	return _once(fn, lambda: (base(), protocol()))
+
+
+def once_per_base(fn):
+	"""once(), for a fixture that every protocol shares: a kernel."""
+	return _once(fn, base)

@@ -51,7 +51,40 @@ class OnceTest(unittest.TestCase):
 		self.assertEqual(calls, list(BASES[:2]))
 
 
+	def test_once_per_protocol_and_kernel_per_base(self):
+		from cifsroot_common import (PROTOCOLS, once_per_base,
+					     protocol, using_protocol)
+		boots, kernels = [], []
+
+		@once
+		def boot():
+			boots.append(protocol())
+
+		@once_per_base
+		def kernel():
+			kernels.append(protocol())
+		for name in PROTOCOLS + PROTOCOLS:
+			with using_protocol(name):
+				boot()
+				kernel()
+		self.assertEqual(boots, list(PROTOCOLS))
+		self.assertEqual(kernels, [PROTOCOLS[0]])
+
+
 class BaseTest(unittest.TestCase):
+	def test_out_dir_of_another_protocol(self):
+		from cifsroot_common import (BASES, PROTOCOLS, REPO, out_dir,
+					     using_base, using_protocol)
+		with using_base(BASES[1]), using_protocol(PROTOCOLS[1]):
+			self.assertEqual(out_dir('check'), os.path.join(
+				REPO, 'out', BASES[1], PROTOCOLS[1], 'check'))
+
+	def test_unknown_protocol(self):
+		from cifsroot_common import using_protocol
+		with self.assertRaisesRegex(HarnessError, 'PROTOCOL=smb9'):
+			with using_protocol('smb9'):
+				pass
+
 	def test_out_dir_of_another_base(self):
 		from cifsroot_common import BASES, REPO, out_dir, using_base
 		self.assertEqual(out_dir('check'),

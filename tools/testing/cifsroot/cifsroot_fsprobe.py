@@ -116,7 +116,7 @@ def prepare(share, smbd, host):
 	other = os.path.join(run_dir, 'other')
 	fd = os.open(other, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 	with os.fdopen(fd, 'w') as f:
-		f.write(smbd.mount_line(host, options='vers=1.0'))
+		f.write(smbd.mount_line(host))
 	os.makedirs(os.path.join(share, 'mnt'), exist_ok=True)
 	check = os.path.join(share, 'check')
 	os.makedirs(check, exist_ok=True)

@@ -146,8 +146,8 @@ def test_signing():
 		lock = os.path.join(share, 'etc', 'cifsroot', 'signlock')
 		fd = os.open(lock, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 		with os.fdopen(fd, 'w') as f:
-			f.write(smbd.mount_line(options='vers=1.0,sign,'
-						'forcemandatorylock,nosharesock'))
+			f.write(smbd.mount_line(options='sign,forcemandatorylock,'
+						'nosharesock'))
 		boot = qemu.start_boot(kernel_image(),
 				       qemu.cmdline(smbd, options='sign'),
 				       os.path.join(out_dir('check'),

@@ -6,9 +6,11 @@
 # QEMU user networking lets the guest reach the host's loopback as
 # 10.0.2.2 (HOST_ADDR), so smbd listens on 127.0.0.1 only.
 
+import dataclasses
 import json
 import os
 import secrets
+import shlex
 import shutil
 import signal
 import socket
@@ -17,11 +19,57 @@ import sys
 import tempfile
 import time
 
-from cifsroot_common import HarnessError, log, popen, run, signal_group
+import cifsroot_trees as trees
+from cifsroot_common import HarnessError, log, popen
+from cifsroot_common import protocol as current_protocol
+from cifsroot_common import run, signal_group
 from cifsroot_rootfs import write_file
 
 
 HOST_ADDR = '10.0.2.2'
+
+# Samba 4.22 from Debian 13: the host's 4.17 has no SMB3 POSIX extensions.
+SAMBA_TREE = trees.Recipe('trixie', ('samba', 'smbclient'))
+
+# Where a share is seen inside the tree's chroot
+TREE_SHARE = '/srv/share'
+
+
+@dataclasses.dataclass(frozen=True)
+class Protocol:
+	"""How the root is mounted with one protocol, and the server for it.
+
+	`vers` is the vers= option of every other mount, `root` the options
+	cifsroot= adds to its defaults; `settings` are the [global] lines the
+	server needs; with `tree`, the server runs from the cached tree of
+	SAMBA_TREE.
+	"""
+	vers: str
+	root: str
+	settings: str
+	tree: bool
+
+
+PROTOCOLS = {
+	'smb1': Protocol('1.0', '', '', False),
+	'smb3': Protocol('3.1.1', 'vers=3.1.1',
+			 '\tsmb3 unix extensions = yes\n', True),
+}
+
+
+def in_tree(tree, binds, cmd):
+	"""`cmd` run in `tree` by chroot, in a mount namespace of its own in
+	which /proc, /dev, /tmp and `binds` ({path in tree: host path}) are
+	mounted into the tree. The mounts go with the last process."""
+	lines = ['set -e', 'mount -t proc proc "$0/proc"',
+		 'mount --bind /dev "$0/dev"', 'mount --bind /tmp "$0/tmp"']
+	for inside, outside in binds.items():
+		lines.append(f'mkdir -p "$0"{shlex.quote(inside)}')
+		lines.append(f'mount --bind {shlex.quote(outside)} '
+			     f'"$0"{shlex.quote(inside)}')
+	lines.append('exec chroot "$0" "$@"')
+	return (['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+		 '\n'.join(lines), tree] + list(cmd))
 
 
 def free_port():
@@ -119,6 +167,10 @@ class Smbd:
 	runs as root so that the client, logged in as root, may chown and mknod
 	through the SMB1 UNIX extensions.
 
+	`protocol` (by default the harness's current one) says how the
+	client mounts: for SMB3 with the POSIX extensions, smbd is Samba 4.22
+	run in a chroot of SAMBA_TREE, the share mounted into it.
+
 	With `netns`, smbd runs in that network namespace and listens on
 	`interfaces` there. `port` None picks a free port. With `start` False,
 	entering the context does not start it: call start() when the test
@@ -133,8 +185,11 @@ class Smbd:
 
 	def __init__(self, share_dir, user='root', password=None, netns=None,
 		     interfaces=('127.0.0.1',), port=None, start=True,
-		     settings=''):
+		     settings='', protocol=None):
 		self.settings = settings
+		self.protocol = protocol or current_protocol()
+		self.proto = PROTOCOLS[self.protocol]
+		self.tree = None
 		self.share_dir = os.path.abspath(share_dir)
 		self.user = user
 		self.password = password or secrets.token_hex(12)
@@ -179,9 +234,9 @@ class Smbd:
 	printing = bsd
 	printcap name = /dev/null
 	disable spoolss = yes
-{self.settings}
+{self.proto.settings}{self.settings}
 [{self.share}]
-	path = {self.share_dir}
+	path = {TREE_SHARE if self.tree else self.share_dir}
 	# exactly the share section of cifsroot.rst (a docs test checks it)
 	read only = no
 	create mask = 07777
@@ -211,6 +266,8 @@ class Smbd:
 			raise HarnessError('smbd is already running')
 		if not os.path.isdir(self.share_dir):
 			raise HarnessError('no directory ' + self.share_dir)
+		if self.proto.tree:
+			self.tree = trees.cached_tree(SAMBA_TREE)
 		self.tmp = tempfile.mkdtemp(prefix='cifsroot-smbd-')
 		for d in STATE_DIRS:
 			os.makedirs(os.path.join(self.tmp, d))
@@ -219,12 +276,11 @@ class Smbd:
 		self.conf = os.path.join(self.tmp, 'smb.conf')
 		self.log_path = os.path.join(self.tmp, 'smbd.log')
 		write_file(self.conf, self.config())
-		prefix = netns_prefix(self.netns)
-		run(prefix + ['smbpasswd', '-c', self.conf, '-a', '-s',
-			      self.user],
+		run(self.command(['smbpasswd', '-c', self.conf, '-a', '-s',
+				  self.user]),
 		    input=f'{self.password}\n{self.password}\n', capture=True)
-		cmd = prefix + ['smbd', '--foreground', '--no-process-group',
-				'--debug-stdout', '-s', self.conf]
+		cmd = self.command(['smbd', '--foreground', '--no-process-group',
+				    '--debug-stdout', '-s', self.conf])
 		with open(self.log_path, 'w') as logf:
 			self.proc = popen(
 				cmd, stdin=subprocess.DEVNULL, stdout=logf,
@@ -232,9 +288,16 @@ class Smbd:
 				start_new_session=True)
 		self.started = self.wait_ready()
 		where = f' in {self.netns}' if self.netns else ''
+		where += ' (Samba 4.22, in a chroot)' if self.tree else ''
 		log(f'smbd serving {self.share_dir} as '
 		    f'//{self.interfaces[0]}/{self.share} on port '
 		    f'{self.port}{where}')
+
+	def command(self, cmd):
+		"""`cmd` of Samba's, as run where this smbd runs."""
+		if self.tree:
+			cmd = in_tree(self.tree, {TREE_SHARE: self.share_dir}, cmd)
+		return netns_prefix(self.netns) + cmd
 
 	def listening(self):
 		"""Whether smbd accepts connections on every address."""
@@ -333,21 +396,22 @@ class Smbd:
 		from `host` (the guest's view of the host by default)."""
 		text = (f'//{host or HOST_ADDR}/{share or self.share},'
 			+ self.credentials(port))
+		options = ','.join(o for o in (self.proto.root, options) if o)
 		return text + (',' + options if options else '')
 
 	def mount_line(self, host=None, options=''):
 		"""'<source> <options>', the line the guest's scripts read to
-		mount this share with fsprobe mount."""
+		mount this share with fsprobe mount, the protocol's vers= first."""
 		text = (f'//{host or HOST_ADDR}/{self.share} '
-			+ self.credentials())
+			f'vers={self.proto.vers},' + self.credentials())
 		return text + (',' + options if options else '') + '\n'
 
 	def sessions(self):
 		"""The sessions smbd has now, from smbstatus --json:
 		[{'id': ..., 'username': ..., 'dialect': ...,
 		'signing': degree}]."""
-		res = run(netns_prefix(self.netns) +
-			  ['smbstatus', '-s', self.conf, '--json', '-b'],
+		res = run(self.command(['smbstatus', '-s', self.conf, '--json',
+					'-b']),
 			  capture=True, check=False)
 		try:
 			found = json.loads(res.stdout).get('sessions', {})

@@ -12,6 +12,8 @@
 #   cifsroot_security credentials, CONFIG_CIFS_ROOT=n, signing
 #   cifsroot_faults  faults of the server and the network (debug kernel)
 #   cifsroot_debian  a Debian system with systemd on the root
+#   cifsroot_table   the POSIX tests again over SMB3.1.1 + POSIX on 6.12,
+#                    their known gaps and the table of both protocols
 #
 # judge() re-judges the consoles a run left in a directory, with no
 # kernel, server or QEMU.
@@ -30,7 +32,9 @@ import cifsroot_gates as gates
 import cifsroot_netboot as netboot
 import cifsroot_probes as probes
 import cifsroot_security as security
-from cifsroot_common import BASES, HarnessError, out_dir, using_base
+import cifsroot_table as table
+from cifsroot_common import (BASES, PROTOCOLS, HarnessError, out_dir,
+			     using_base, using_protocol)
 from cifsroot_judge import console_problems, parse_ktap
 
 # The tests that boot, or build, a kernel of the current base.
@@ -38,22 +42,30 @@ BOOT_TESTS = (check.TESTS + probes.TESTS + netboot.TESTS + security.TESTS +
 	      check.LATE_TESTS + faults.TESTS + debian.TESTS)
 
 
-def on_base(name, tests):
-	"""`tests` on base `name`, each named '<name>: <test>'."""
+# What the root does as a POSIX file system: the tests of the table.
+TABLE_TESTS = check.TESTS + probes.TESTS + debian.TESTS
+
+
+def on_base(name, tests, proto=PROTOCOLS[0]):
+	"""`tests` on base `name`, each named '<name>: <test>', or with a
+	protocol other than the default '<name> <proto>: <test>'."""
 	def wrap(fn):
 		def run():
-			with using_base(name):
+			with using_base(name), using_protocol(proto):
 				return fn()
 		return run
-	return [(f'{name}: {n}', wrap(f)) for n, f in tests]
+	prefix = name if proto == PROTOCOLS[0] else f'{name} {proto}'
+	return [(f'{prefix}: {n}', wrap(f)) for n, f in tests]
 
 
 # (name, function) in the order they run: every test on the default base,
-# then the base's gates and every boot test on each other base. The
-# console scan judges every boot of the run, so it comes last.
+# then the base's gates and every boot test on each other base, then the
+# table's tests over SMB3. The console scan judges every boot of the run,
+# so it comes last.
 TESTS = gates.TESTS + BOOT_TESTS + [
 	t for other in BASES[1:]
-	for t in on_base(other, gates.BASE_TESTS + BOOT_TESTS)]
+	for t in on_base(other, gates.BASE_TESTS + BOOT_TESTS)] + on_base(
+	table.TABLE_BASE, TABLE_TESTS, table.PROTOCOL)
 FINAL_TESTS = check.FINAL_TESTS
 
 
@@ -65,12 +77,15 @@ class Result:
 	ok: bool
 	seconds: float
 	detail: str = ''
+	todo: str = ''		# why it fails: a known gap
 
 	def ktap(self):
 		"""The result as KTAP lines."""
 		line = (f'{"ok" if self.ok else "not ok"} {self.number} - '
 			f'{self.name} ({self.seconds:.0f}s)')
-		if self.ok:
+		if self.todo:
+			line += ' # TODO ' + self.todo
+		elif self.ok:
 			return line + (f' # {self.detail}' if self.detail else '')
 		return '\n'.join([line] + ['# ' + d for d in
 					   self.detail.splitlines()])
@@ -85,7 +100,14 @@ def run_test(number, name, fn):
 		ok, detail = False, str(e)
 	except Exception:	# a bug in the test: report it, go on
 		ok, detail = False, traceback.format_exc()
-	return Result(number, name, ok, time.monotonic() - t0, detail)
+	seconds = time.monotonic() - t0
+	known = table.gap(name)
+	if known:
+		verdict, text = table.judge_gap(known, ok, detail)
+		if verdict == 'todo':
+			return Result(number, name, False, seconds, detail, text)
+		ok, detail = False, text
+	return Result(number, name, ok, seconds, detail)
 
 
 def report(tests, json_path=None):
@@ -96,8 +118,14 @@ def report(tests, json_path=None):
 	for i, (name, fn) in enumerate(tests, 1):
 		results.append(run_test(i, name, fn))
 		print(results[-1].ktap(), flush=True)
+	for line in table.render(results, [n for n, _ in TABLE_TESTS]):
+		print(line)
 	passed = sum(r.ok for r in results)
-	failed = len(results) - passed
+	gaps = sum(bool(r.todo) for r in results)
+	failed = len(results) - passed - gaps
+	if gaps:
+		print(f'# {gaps} known gaps of SMB3 (TODO), neither passed nor '
+		      'failed', flush=True)
 	print(f'{passed} passed, {failed} failed', flush=True)
 	if json_path:
 		with open(json_path, 'w') as f:
@@ -109,10 +137,12 @@ def report(tests, json_path=None):
 def main(only='', json_path=None):
 	"""Run the tests whose name contains `only`; 0 when all passed."""
 	for name in BASES:
-		with using_base(name):
-			logs = glob.glob(os.path.join(out_dir('check'), '*.log'))
-		for path in logs:
-			os.unlink(path)
+		for proto in PROTOCOLS:
+			with using_base(name), using_protocol(proto):
+				logs = glob.glob(os.path.join(out_dir('check'),
+							      '*.log'))
+			for path in logs:
+				os.unlink(path)
 	selected = [(n, f) for n, f in TESTS if only in n] + FINAL_TESTS
 	return report(selected, json_path)
 

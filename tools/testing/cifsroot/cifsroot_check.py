@@ -325,7 +325,8 @@ def test_device_owner():
 	       'guest shows ' + boot.need('devnode'))
 	st = os.lstat(boot.path('dev1000'))
 	expect(stat.S_ISCHR(st.st_mode) and owner(boot.path('dev1000')) ==
-	       '1000:1000', 'server has ' + owner(boot.path('dev1000')))
+	       '1000:1000', f'server has {owner(boot.path("dev1000"))} '
+	       + stat.filemode(st.st_mode))
 
 
 def test_setgid_group():

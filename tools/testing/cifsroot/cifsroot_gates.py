@@ -15,6 +15,7 @@ import sys
 import time
 
 import cifsroot_smbd as samba
+import cifsroot_table as table
 import cifsroot_kernel as kernel
 from cifsroot_check import HERE, declared_results, expect
 from cifsroot_common import HarnessError, out_dir
@@ -378,6 +379,21 @@ def test_doc_messages():
 	return f'{len(code)} messages documented'
 
 
+def test_doc_smb3_table():
+	"""cifsroot.rst's SMB3 table says what the known gaps of make check
+	(cifsroot_table.GAPS) say."""
+	rst = os.path.join(kernel.REPO,
+			   'Documentation/filesystems/cifs/cifsroot.rst')
+	with open(rst) as f:
+		text = f.read()
+	want = table.docs_table()
+	expect(want in text, 'the table of "SMB3.1.1 and the POSIX '
+	       'extensions" differs from cifsroot_table.GAPS; it should read:\n'
+	       + want)
+	return (f'{len(table.TESTS)} rows, {len(table.GAPS)} of them gaps '
+		'of SMB3')
+
+
 # The gates that depend on the base: they run again on every other base,
 # where the head alone is built.
 BASE_TESTS = [
@@ -410,4 +426,6 @@ TESTS = [('harness unit tests', test_harness)] + [
 	 test_doc_smb_conf),
 	('docs: Samba sends the mtime as the UNIX change time, as the POSIX '
 	 'differences table says', test_doc_ctime),
+	('docs: the SMB3 table lists the known gaps of make check',
+	 test_doc_smb3_table),
 ]

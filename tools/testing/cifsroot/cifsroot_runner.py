@@ -42,8 +42,7 @@ BOOT_TESTS = (check.TESTS + probes.TESTS + netboot.TESTS + security.TESTS +
 	      check.LATE_TESTS + faults.TESTS + debian.TESTS)
 
 
-# What the root does as a POSIX file system: the tests of the table.
-TABLE_TESTS = check.TESTS + probes.TESTS + debian.TESTS
+TABLE_TESTS = table.TESTS
 
 
 def on_base(name, tests, proto=PROTOCOLS[0]):

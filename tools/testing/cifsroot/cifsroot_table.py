@@ -16,10 +16,17 @@
 import dataclasses
 import re
 
+import cifsroot_check as check
+import cifsroot_debian as debian
+import cifsroot_probes as probes
+
 TABLE_BASE = '6.12'
 PROTOCOL = 'smb3'
 PREFIX = f'{TABLE_BASE} {PROTOCOL}: '
 COLUMNS = ('SMB1 + UNIX', 'SMB3.1.1 + POSIX')
+
+# What the root does as a POSIX file system: the tests of the table
+TESTS = check.TESTS + probes.TESTS + debian.TESTS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,22 +41,20 @@ class Gap:
 
 
 # Why the gaps below fail
-CHOWN = ('chown(2) fails with EINVAL: the 6.12 client cannot send an owner '
-	 'over SMB3 POSIX')
-CREATOR = ('a new object belongs to the session user (root), not to its '
-	   'creator: setuids needs chown, which fails over SMB3 POSIX')
-CHMOD = 'chmod(2) changes nothing over SMB3 POSIX on the 6.12 client'
+CREATOR = ('setuids does not give a new object its creator\'s owner over '
+	   'SMB3: the server makes it the session user\'s (root), so uid '
+	   '65534 cannot write a file it just made')
+SETID = ('set-id and sticky bits are lost: a chmod or create over SMB3 '
+	 'keeps the 0777 bits on Samba 4.22 (chmod 2775 of a directory '
+	 'leaves 0775 on the server); not diagnosed further')
 STORED = ('Samba 4.22 stores symlinks, fifos and device nodes made over '
 	  'SMB3 as regular files carrying an NFS reparse point in the '
 	  'user.SmbReparse xattr; the guest sees them as what they are')
 APPEND = ('two writers that open, append and close for each line lose or '
-	  'double lines over SMB3 (leases), as >> in two shells does')
+	  'double lines over SMB3 (leases), as >> in two shells does; not '
+	  'diagnosed further')
 
 GAPS = {
-	'boot: cifs on / and /sbin/init from the share':
-		Gap(r'^guest checks exited \d+: checks: failed: chown', CHOWN),
-	'posix: guest chown 1000:1000 holds on the server':
-		Gap(r'^guest shows 0:0$', CHOWN),
 	'posix: a guest symlink is a real symlink on the server':
 		Gap(r'^not a symlink on the server: ', STORED),
 	'posix: setuid, fifo, char device, hard link survive':
@@ -59,9 +64,9 @@ GAPS = {
 		Gap(r'^guest shows file, dir, fifo, symlink as 0:0 0:0 0:0 0:0$',
 		    CREATOR),
 	'owner: a device node chowned to 1000:1000':
-		Gap(r'^guest shows 0:0$', CHOWN),
+		Gap(r'^server has 1000:1000 -', STORED),
 	'owner: a setgid directory of group 1000 passes its group':
-		Gap(r'^guest shows $', CHOWN),
+		Gap(r'^guest shows 0:0$', CREATOR),
 	'owner: 0600 keeps uid 65534 out of root files, not its own':
 		Gap(r'^uid 65534 could not write its own 0600 file$', CREATOR),
 	'posix: two writers opening the file for each line lose nothing':
@@ -70,7 +75,9 @@ GAPS = {
 	'owner: a fifo and a device node of mode 0600 stay closed to uid '
 	'65534 on a noperm mount':
 		Gap(r'^special-noperm: fail uid 65534 opening fifo-0600: opened',
-		    CHMOD),
+		    'on a noperm mount uid 65534 opens root\'s 0600 fifo and '
+		    'device node over SMB3: the check that patch 2 restores for '
+		    'SMB1 is not made on this path; not diagnosed further'),
 	'owner: uid 65534 creates setuid and setgid files, a directory, a '
 	'fifo and a symlink with their full mode; the link\'s target stays '
 	'root\'s':
@@ -83,28 +90,28 @@ GAPS = {
 	'posix: set-id, sticky, group and other write bits, a fifo and '
 	'devices keep their exact modes on the server, also on a nosetuids '
 	'mount':
-		Gap(r'^modes: fail setuid: 100755, not 104755', CHMOD),
+		Gap(r'^modes: fail setuid: 100755, not 104755', SETID),
 	'posix: create, mkdir, symlink, mknod, link, rename and unlink move '
 	'their directory\'s mtime at once':
 		Gap(r"^dirtimes: fail symlink: the directory's mtime stayed",
-		    'a symlink made over SMB3 leaves its directory\'s cached '
-		    'mtime as it was'),
+		    'a symlink made over SMB3 leaves its directory\'s mtime as '
+		    'it was; not diagnosed further'),
 	'posix: unlinked open files and tmpfile(); fstat, ftruncate, '
 	'fchmod, fchown, futimens after another client renamed the file':
 		Gap(r'^unlinked: fail fchmod \(renamed away\): No such file',
-		    'fchmod and futimens of a file another client renamed go by '
-		    'its old name over SMB3, not by the open handle'),
+		    'fchmod, fchown and futimens of a file another client '
+		    'renamed go by its old name over SMB3, not by the open '
+		    'handle (patch 8 covers SMB1)'),
 	'names: guest names stored byte for byte on the server':
 		Gap(r'^1 valid names not made: \S+: ENOENT$',
 		    'a backslash in a name cannot be sent over SMB2/3, whose '
 		    'path separator it is (SMB1 POSIX paths take it)'),
 	'debian: useradd and su, files owned by the user':
-		Gap(r'^useradd failed \(1\): useradd: failure while writing '
-		    r'changes to /etc/passwd', CHOWN),
+		Gap(r'^su failed \(1\): .*made: Permission denied', CREATOR),
 	'debian: apt-get install from a local repository, dpkg --audit and '
 	'apt-get check clean':
-		Gap(r'chown to root:root of file \S+ failed .*Invalid argument',
-		    CHOWN),
+		Gap(r'^apt-update failed \(100\): ', CREATOR +
+		    ' (apt\'s _apt user in /var/lib/apt/lists/partial)'),
 	'debian: two appenders lose nothing':
 		Gap(r'^writer [ab]: \d+ lines, \d+ missing', APPEND,
 		    racy=True),
@@ -163,3 +170,16 @@ def render(results, tests):
 	for r in gaps:
 		lines.append(f'# gap: {r.name[len(PREFIX):]}: {r.todo}')
 	return lines
+
+
+def docs_table():
+	"""The table of cifsroot.rst, as GAPS says it is: a list-table of
+	every test of the table, 'yes' or 'no: <why>' over SMB3."""
+	lines = ['.. list-table::', '   :header-rows: 1', '',
+		 '   * - Test (``make check``)', f'     - {COLUMNS[0]}',
+		 f'     - {COLUMNS[1]}']
+	for name, _ in TESTS:
+		found = GAPS.get(name)
+		lines += [f'   * - ``{name}``', '     - yes',
+			  f'     - no: {found.why}' if found else '     - yes']
+	return '\n'.join(lines) + '\n'

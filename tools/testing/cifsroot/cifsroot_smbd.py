@@ -29,7 +29,9 @@ from cifsroot_rootfs import write_file
 HOST_ADDR = '10.0.2.2'
 
 # Samba 4.22 from Debian 13: the host's 4.17 has no SMB3 POSIX extensions.
-SAMBA_TREE = trees.Recipe('trixie', ('samba', 'smbclient'))
+SAMBA_TREE = trees.Recipe('trixie', ('samba', 'smbclient'),
+			  os.path.join(os.path.dirname(os.path.abspath(__file__)),
+				       'guest', 'samba-tree.sh'))
 
 # Where a share is seen inside the tree's chroot
 TREE_SHARE = '/srv/share'
@@ -53,7 +55,8 @@ class Protocol:
 PROTOCOLS = {
 	'smb1': Protocol('1.0', '', '', False),
 	'smb3': Protocol('3.1.1', 'vers=3.1.1',
-			 '\tsmb3 unix extensions = yes\n', True),
+			 '\tsmb3 unix extensions = yes\n'
+			 '\tguest account = smbguest\n', True),
 }
 
 

@@ -59,12 +59,12 @@ def on_base(name, tests, proto=PROTOCOLS[0]):
 
 # (name, function) in the order they run: every test on the default base,
 # then the base's gates and every boot test on each other base, then the
-# table's tests over SMB3. The console scan judges every boot of the run,
+# table's tests and three faults over SMB3. The console scan judges every boot of the run,
 # so it comes last.
 TESTS = gates.TESTS + BOOT_TESTS + [
 	t for other in BASES[1:]
 	for t in on_base(other, gates.BASE_TESTS + BOOT_TESTS)] + on_base(
-	table.TABLE_BASE, TABLE_TESTS, table.PROTOCOL)
+	table.TABLE_BASE, TABLE_TESTS + table.FAULTS, table.PROTOCOL)
 FINAL_TESTS = check.FINAL_TESTS
 
 

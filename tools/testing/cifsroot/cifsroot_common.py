@@ -33,15 +33,21 @@ def base():
 
 
 @contextlib.contextmanager
-def using_base(name):
-	"""Work on base `name` inside the block."""
-	old = _base[0]
-	_base[0] = name
+def _setting(cell, value, check):
+	"""Set the one-item list `cell` to `value` inside the block; check()
+	refuses a value that is not one of its own."""
+	old = cell[0]
+	cell[0] = value
 	try:
-		base()
+		check()
 		yield
 	finally:
-		_base[0] = old
+		cell[0] = old
+
+
+def using_base(name):
+	"""Work on base `name` inside the block."""
+	return _setting(_base, name, base)
 
 
 # The protocols the root is mounted with; the first is the default.
@@ -61,16 +67,9 @@ def protocol():
 	return _protocol[0]
 
 
-@contextlib.contextmanager
 def using_protocol(name):
 	"""Mount the root with protocol `name` inside the block."""
-	old = _protocol[0]
-	_protocol[0] = name
-	try:
-		protocol()
-		yield
-	finally:
-		_protocol[0] = old
+	return _setting(_protocol, name, protocol)
 
 
 def base_suffix():

@@ -414,15 +414,22 @@ def test_debug_boot():
 		'report')
 
 
-def test_consoles():
-	"""No boot of this run, on any base and protocol, printed BUG, Oops, WARNING, KASAN
-	or UBSAN."""
+def boot_logs():
+	"""The console logs of the boots in out/check, of every base and
+	protocol."""
 	logs = []
 	for name in BASES:
 		for proto in PROTOCOLS:
 			with using_base(name), using_protocol(proto):
 				logs += sorted(glob.glob(os.path.join(
 					out_dir('check'), '*.log')))
+	return logs
+
+
+def test_consoles():
+	"""No boot of this run, on any base and protocol, printed BUG, Oops, WARNING, KASAN
+	or UBSAN."""
+	logs = boot_logs()
 	if not logs:
 		return 'no boots in this run'
 	hits = []

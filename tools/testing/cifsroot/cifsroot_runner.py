@@ -33,16 +33,13 @@ import cifsroot_netboot as netboot
 import cifsroot_probes as probes
 import cifsroot_security as security
 import cifsroot_table as table
-from cifsroot_common import (BASES, PROTOCOLS, HarnessError, out_dir,
-			     using_base, using_protocol)
+from cifsroot_common import (BASES, PROTOCOLS, HarnessError, using_base,
+			     using_protocol)
 from cifsroot_judge import console_problems, parse_ktap
 
 # The tests that boot, or build, a kernel of the current base.
 BOOT_TESTS = (check.TESTS + probes.TESTS + netboot.TESTS + security.TESTS +
 	      check.LATE_TESTS + faults.TESTS + debian.TESTS)
-
-
-TABLE_TESTS = table.TESTS
 
 
 def on_base(name, tests, proto=PROTOCOLS[0]):
@@ -64,7 +61,7 @@ def on_base(name, tests, proto=PROTOCOLS[0]):
 TESTS = gates.TESTS + BOOT_TESTS + [
 	t for other in BASES[1:]
 	for t in on_base(other, gates.BASE_TESTS + BOOT_TESTS)] + on_base(
-	table.TABLE_BASE, TABLE_TESTS + table.FAULTS, table.PROTOCOL)
+	table.TABLE_BASE, table.TESTS + table.FAULTS, table.PROTOCOL)
 FINAL_TESTS = check.FINAL_TESTS
 
 
@@ -117,7 +114,7 @@ def report(tests, json_path=None):
 	for i, (name, fn) in enumerate(tests, 1):
 		results.append(run_test(i, name, fn))
 		print(results[-1].ktap(), flush=True)
-	for line in table.render(results, [n for n, _ in TABLE_TESTS]):
+	for line in table.render(results, [n for n, _ in table.TESTS]):
 		print(line)
 	passed = sum(r.ok for r in results)
 	gaps = sum(bool(r.todo) for r in results)
@@ -135,13 +132,8 @@ def report(tests, json_path=None):
 
 def main(only='', json_path=None):
 	"""Run the tests whose name contains `only`; 0 when all passed."""
-	for name in BASES:
-		for proto in PROTOCOLS:
-			with using_base(name), using_protocol(proto):
-				logs = glob.glob(os.path.join(out_dir('check'),
-							      '*.log'))
-			for path in logs:
-				os.unlink(path)
+	for path in check.boot_logs():
+		os.unlink(path)
 	selected = [(n, f) for n, f in TESTS if only in n] + FINAL_TESTS
 	return report(selected, json_path)
 

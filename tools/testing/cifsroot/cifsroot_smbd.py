@@ -41,20 +41,22 @@ TREE_SHARE = '/srv/share'
 class Protocol:
 	"""How the root is mounted with one protocol, and the server for it.
 
-	`vers` is the vers= option of every other mount, `root` the options
-	cifsroot= adds to its defaults; `settings` are the [global] lines the
+	`mount` are the options every other mount of the share starts with
+	(the dialect, and over SMB3 the POSIX extensions, which the root's
+	`unix` default asks for and a plain mount does not), `root` the
+	options cifsroot= adds to its defaults; `settings` are the [global] lines the
 	server needs; with `tree`, the server runs from the cached tree of
 	SAMBA_TREE.
 	"""
-	vers: str
+	mount: str
 	root: str
 	settings: str
 	tree: bool
 
 
 PROTOCOLS = {
-	'smb1': Protocol('1.0', '', '', False),
-	'smb3': Protocol('3.1.1', 'vers=3.1.1',
+	'smb1': Protocol('vers=1.0', '', '', False),
+	'smb3': Protocol('vers=3.1.1,posix', 'vers=3.1.1',
 			 '\tsmb3 unix extensions = yes\n'
 			 '\tguest account = smbguest\n', True),
 }
@@ -404,9 +406,9 @@ class Smbd:
 
 	def mount_line(self, host=None, options=''):
 		"""'<source> <options>', the line the guest's scripts read to
-		mount this share with fsprobe mount, the protocol's vers= first."""
+		mount this share with fsprobe mount, the protocol's options first."""
 		text = (f'//{host or HOST_ADDR}/{self.share} '
-			f'vers={self.proto.vers},' + self.credentials())
+			f'{self.proto.mount},' + self.credentials())
 		return text + (',' + options if options else '') + '\n'
 
 	def sessions(self):

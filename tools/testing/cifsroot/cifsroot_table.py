@@ -74,12 +74,6 @@ GAPS = {
 		Gap(r'^guest shows 0:0$', CREATOR),
 	'owner: 0600 keeps uid 65534 out of root files, not its own':
 		Gap(r'^uid 65534 could not write its own 0600 file$', CREATOR),
-	'owner: a fifo and a device node of mode 0600 stay closed to uid '
-	'65534 on a noperm mount':
-		Gap(r'^special-noperm: fail uid 65534 opening fifo-0600: opened',
-		    'on a noperm mount uid 65534 opens root\'s 0600 fifo and '
-		    'device node over SMB3: the check that the fix in '
-		    '0002-special-inode-ops restores for SMB1 is not made on this path; not diagnosed further'),
 	'owner: uid 65534 creates setuid and setgid files, a directory, a '
 	'fifo and a symlink with their full mode; the link\'s target stays '
 	'root\'s':
@@ -93,13 +87,6 @@ GAPS = {
 	'devices keep their exact modes on the server, also on a nosetuids '
 	'mount':
 		Gap(r'^modes: fail setuid: 100755, not 104755', SETID),
-	'posix: create, mkdir, symlink, mknod, link, rename and unlink move '
-	'their directory\'s mtime at once':
-		Gap(r"^dirtimes: fail symlink: the directory's mtime stayed",
-		    'a symlink made over SMB3 leaves its directory\'s cached '
-		    'mtime as it was: cifs_symlink() returns from the '
-		    'reparse-point branch before the revalidation that '
-		    '0017-dir-times adds'),
 	'posix: unlinked open files and tmpfile(); fstat, ftruncate, '
 	'fchmod, fchown, futimens after another client renamed the file':
 		Gap(r'^unlinked: fail fchmod \(renamed away\): No such file',

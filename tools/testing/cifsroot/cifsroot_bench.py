@@ -9,7 +9,11 @@
 # (never in the tree the other harness steps check out), laid out alike
 # under the cache so that ccache shares the objects they have in common.
 #
-#   cifsroot_bench.py [--pairs N] [--build-only]
+# It also weighs encryption for the SMB3 root: the workload boot of the
+# 6.12 test kernel over SMB3.1.1 + POSIX (Samba 4.22), without and with
+# the client's `seal`, alternating.
+#
+#   cifsroot_bench.py [--pairs N] [--seal N] [--debian N] [--build-only]
 #
 # Results: out/bench/results.json, out/bench/results.md, out/bench/ratios.png
 
@@ -32,8 +36,7 @@ import cifsroot_smbd as samba  # noqa: E402
 from cifsroot_judge import guest_seconds as printk_time  # noqa: E402
 from cifsroot_judge import printk_lines  # noqa: E402
 from cifsroot_common import (HarnessError, cache_dir, cache_lock, log,  # noqa: E402
-			     out_dir, run,
-			     step)
+			     out_dir, run, step, using_base)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BENCH_SCRIPT = os.path.join(HERE, 'guest', 'bench.sh')
@@ -76,6 +79,12 @@ TARGETS = {
 	'metadata': ('ratio', 1.0, 'ratio >= 1.00'),
 	'untar': ('ratio', 1.0, 'ratio <= 1.00'),
 }
+
+# The seal comparison: its base, and (name, root options) of its two modes
+SEAL_BASE = '6.12'
+SEAL_MODES = (('smb3', ''), ('smb3-seal', 'seal'))
+SEAL_KEYS = ('boot', 'mount', 'write', 'read', 'create', 'stat', 'unlink',
+	     'metadata', 'untar')
 
 MARK = 'bench: mark '
 MOUNT = 'bench: mount '
@@ -303,6 +312,43 @@ def markdown_table(figures):
 	return '\n'.join(rows) + '\n'
 
 
+def seal_entry(key, samples):
+	"""One figure of the seal comparison: a summary per mode and the
+	ratio of the medians, sealed over plain."""
+	label, unit, better = next(f[1:] for f in FIGURES if f[0] == key)
+	entry = {'key': key, 'label': label, 'unit': unit, 'better': better}
+	for name, _ in SEAL_MODES:
+		values = [s.get(key) for s in samples.get(name, [])]
+		entry[name] = dict(summary(values), values=values)
+	plain, sealed = (entry[name]['median'] for name, _ in SEAL_MODES)
+	entry['ratio'] = ratio(sealed, plain)
+	return entry
+
+
+def seal_table(figures):
+	"""The seal comparison as a markdown table, one row per figure."""
+	rows = ['| figure | unit | SMB3: median (min–max) | '
+		'SMB3 + seal: median (min–max) | seal/plain | better |',
+		'|---|---|---|---|---|---|']
+	for f in figures:
+		rows.append(f'| {f["label"]} | {f["unit"]} | '
+			    f'{fmt_summary(f[SEAL_MODES[0][0]])} | '
+			    f'{fmt_summary(f[SEAL_MODES[1][0]])} | '
+			    f'{fmt(f["ratio"])} | {f["better"]} |')
+	return '\n'.join(rows) + '\n'
+
+
+def seal_report(seal):
+	"""The results.md section of the seal comparison."""
+	text = [f'## SMB3.1.1 + POSIX on {seal["base"]}: the cost of seal', '',
+		f'The workload boot of the {seal["base"]} test kernel from '
+		f'{seal["samba"]}, {seal["boots"]} boots per mode, alternating. '
+		'Mounted / with:', '']
+	for name, _ in SEAL_MODES:
+		text.append(f'- {name}: {seal["mount_options"].get(name)}')
+	return '\n'.join(text + ['', seal_table(seal['figures'])])
+
+
 def markdown_report(results):
 	"""results.md: where, with what, the table and the mount options."""
 	m = results['machine']
@@ -330,6 +376,8 @@ def markdown_report(results):
 			 'our root, QEMU start to multi-user.target, '
 			 f'{results["debian"]["n"]} boots: '
 			 f'{fmt_summary(results["debian"])} s']
+	if results.get('seal'):
+		text += ['', seal_report(results['seal'])]
 	return '\n'.join(text) + '\n'
 
 
@@ -499,11 +547,12 @@ def boot_log(name, kind, pair):
 	return os.path.join(out_dir('bench', 'logs'), f'{kind}-{name}-{pair}.log')
 
 
-def workload_boot(name, image, tar, pair):
-	"""Boot figures and the workload figures of one boot."""
+def workload_boot(name, image, tar, pair, protocol=None, options=''):
+	"""Boot figures and the workload figures of one boot, the root
+	mounted with `protocol` (the harness's by default) and `options`."""
 	share = fresh_share(name, tar)
-	with samba.Smbd(share) as smbd:
-		res = qemu.boot(image, qemu.cmdline(smbd),
+	with samba.Smbd(share, protocol=protocol) as smbd:
+		res = qemu.boot(image, qemu.cmdline(smbd, options=options),
 				 boot_log(name, 'workload', pair),
 				 timeout=WORKLOAD_TIMEOUT)
 		password = smbd.password
@@ -581,6 +630,46 @@ def run_pairs(builds, pairs):
 	return samples, info
 
 
+def samba_version(protocol):
+	"""The version of the Samba that serves `protocol`."""
+	share = os.path.join(out_dir('bench'), 'share-empty')
+	os.makedirs(share, exist_ok=True)
+	with samba.Smbd(share, protocol=protocol) as smbd:
+		res = run(smbd.command(['smbd', '--version']), capture=True)
+	return res.stdout.strip()
+
+
+@step('bench seal')
+def seal_boots(tar, boots):
+	"""The workload boot over SMB3 without and with seal, `boots` each."""
+	with using_base(SEAL_BASE):
+		image = kernel.build()
+	samples = {name: [] for name, _ in SEAL_MODES}
+	mounts = {name: set() for name, _ in SEAL_MODES}
+	for number in range(1, boots + 1):
+		for name, options in SEAL_MODES:
+			t0 = time.monotonic()
+			figures, opts = workload_boot(name, image, tar, number,
+						      protocol='smb3',
+						      options=options)
+			samples[name].append(figures)
+			mounts[name].add(opts)
+			shown = ', '.join(f'{k} {fmt(figures.get(k))}'
+					  for k in SEAL_KEYS)
+			log(f'seal {number}/{boots} {name} '
+			    f'({time.monotonic() - t0:.0f}s): {shown}')
+	sealed = joined(mounts[SEAL_MODES[1][0]]) or ''
+	if 'seal' not in sealed.split(','):
+		raise HarnessError('the sealed boots did not mount / with seal: '
+				   + sealed)
+	return {'base': SEAL_BASE, 'boots': boots,
+		'samba': samba_version('smb3'),
+		'mount_options': {name: joined(mounts[name])
+				  for name, _ in SEAL_MODES},
+		'figures': [seal_entry(k, samples) for k in SEAL_KEYS],
+		'samples': samples}
+
+
 def debian_boot(image, number):
 	"""QEMU start to multi-user.target, booting a copy of the Debian tree.
 
@@ -646,6 +735,16 @@ def write_outputs(results):
 		json.dump(results, f, indent=1)
 	with open(os.path.join(out, 'results.md'), 'w') as f:
 		f.write(markdown_report(results))
+	if any(f['ratio'] is not None for f in results['figures']):
+		chart(results, out)
+	log('results in ' + os.path.relpath(out, os.getcwd()))
+	print(markdown_table(results['figures']), flush=True)
+	if results.get('seal'):
+		print(seal_table(results['seal']['figures']), flush=True)
+
+
+def chart(results, out):
+	"""ratios.png: the ratios of the pairs as bars (gnuplot)."""
 	data = os.path.join(out, 'ratios.dat')
 	with open(data, 'w') as f:
 		f.write(gnuplot_data(results['figures']))
@@ -661,13 +760,12 @@ def write_outputs(results):
 	else:
 		log('gnuplot missing (make deps installs gnuplot-nox): '
 		    'no ratios.png')
-	log('results in ' + os.path.relpath(out, os.getcwd()))
-	print(markdown_table(results['figures']), flush=True)
 
 
-def results_of(builds, equal, samples, info, pairs):
-	"""Everything results.json holds."""
-	qemu_version, samba_version = versions()
+def results_of(builds, equal, samples, info, pairs, programs):
+	"""Everything results.json holds; `programs` are QEMU's and Samba's
+	versions (versions())."""
+	qemu_version, samba_version = programs
 	kernels = {}
 	for name in KERNEL_NAMES:
 		b = builds[name]
@@ -686,7 +784,8 @@ def results_of(builds, equal, samples, info, pairs):
 		f['mount_options'] = {n: kernels[n]['mount_options']
 				      for n in KERNEL_NAMES}
 	return {'date': time.strftime('%Y-%m-%d %H:%M %Z'),
-		'machine': machine(), 'qemu': qemu, 'samba': samba,
+		'machine': machine(), 'qemu': qemu_version,
+		'samba': samba_version,
 		'pairs': pairs, 'config_equal': equal, 'kernels': kernels,
 		'figures': figures, 'host_figures': host_figures,
 		'samples': samples}
@@ -701,6 +800,9 @@ def main(argv):
 		       help='build both kernels and stop')
 	p.add_argument('--debian', type=int, default=3,
 		       help='boots of Debian with our kernel (default 3, 0: none)')
+	p.add_argument('--seal', type=int, default=3,
+		       help='SMB3 boots without and with seal (default 3, '
+		       '0: none)')
 	args = p.parse_args(argv)
 	with cache_lock():
 		return bench(args)
@@ -712,10 +814,15 @@ def bench(args):
 		if args.build_only:
 			return 0
 		samples, info = run_pairs(builds, args.pairs)
-		results = results_of(builds, equal, samples, info, args.pairs)
+		results = results_of(builds, equal, samples, info, args.pairs,
+				     versions())
 		if args.debian:
 			results['debian'] = debian_boots(
 				builds['ours']['image'], args.debian)
+		if args.seal:
+			results['seal'] = seal_boots(
+				os.path.join(out_dir('bench'), 'rootfs.tar'),
+				args.seal)
 		write_outputs(results)
 	except HarnessError as e:
 		log('error: ' + str(e))

@@ -4,6 +4,7 @@
 # Unit tests of the pure parts of cifsroot_bench: summaries and ratios,
 # parsing what the guest prints, the markdown table and the chart data.
 
+import json
 import os
 import sys
 import unittest
@@ -215,6 +216,42 @@ class Figures(unittest.TestCase):
 		self.assertEqual(bench.fmt(None), '-')
 		self.assertEqual(bench.fmt(1234.5), '1234')
 		self.assertEqual(bench.fmt(0.123), '0.12')
+
+
+class Seal(unittest.TestCase):
+	SAMPLES = {'smb3': [{'write': 40.0}, {'write': 44.0}, {'write': 42.0}],
+		   'smb3-seal': [{'write': 21.0}, {'write': None},
+				 {'write': 20.0}]}
+
+	def test_entry(self):
+		e = bench.seal_entry('write', self.SAMPLES)
+		self.assertEqual(e['smb3']['median'], 42.0)
+		self.assertEqual((e['smb3-seal']['median'], e['smb3-seal']['n']),
+				 (20.5, 2))
+		self.assertAlmostEqual(e['ratio'], 20.5 / 42.0)
+
+	def test_table(self):
+		rows = bench.seal_table([bench.seal_entry(
+			'write', self.SAMPLES)]).splitlines()
+		self.assertEqual(len(rows), 3)
+		self.assertEqual(rows[2], '| sequential write 64 MiB, fsync | '
+				 'MiB/s | 42.00 (40.00–44.00) | '
+				 '20.50 (20.00–21.00) | 0.49 | higher |')
+
+
+class Results(unittest.TestCase):
+	def test_results_are_json(self):
+		"""results.json takes everything results_of() returns."""
+		build = {'commit': 'c' * 40, 'seconds': 1.0, 'ccache_hits': 1,
+			 'ccache_misses': 0}
+		info = {'mount_options': {'rw'}, 'panic_messages': {'p'}}
+		results = bench.results_of(
+			{'ours': build, 'reference': build}, True,
+			samples([2], [1]), {'ours': info, 'reference': info}, 1,
+			('QEMU emulator version 7.2.19', 'Version 4.17.12-Debian'))
+		text = json.dumps(results)
+		self.assertIn('"qemu": "QEMU emulator version 7.2.19"', text)
+		self.assertIn('"samba": "Version 4.17.12-Debian"', text)
 
 
 if __name__ == '__main__':

@@ -200,12 +200,14 @@ def owner(path):
 
 
 def test_owner_from_guest():
-	"""A file chowned to 1000:1000 in the guest is 1000:1000 on both sides."""
+	"""A 0640 file chowned to 1000:1000 in the guest is 1000:1000 and
+	0640 on both sides: the change of owner leaves the mode alone."""
 	boot = main_boot()
 	seen = boot.need('owned')
-	expect(seen == '1000:1000', 'guest shows ' + seen)
-	expect(owner(boot.path('owned')) == '1000:1000',
-	       'server has ' + owner(boot.path('owned')))
+	expect(seen == '1000:1000 640', 'guest shows ' + seen)
+	path = boot.path('owned')
+	server = f'{owner(path)} {stat.S_IMODE(os.stat(path).st_mode):o}'
+	expect(server == '1000:1000 640', 'server has ' + server)
 
 
 def test_owner_from_server():
@@ -448,7 +450,8 @@ TESTS = [
 	('security: a password in cifsroot= is *** in /proc/cmdline',
 	 test_cmdline_password),
 	('kunit: the cifsroot= parser suite passes', test_kunit),
-	('posix: guest chown 1000:1000 holds on the server', test_owner_from_guest),
+	('posix: guest chown 1000:1000 holds on the server, mode 0640 kept',
+	 test_owner_from_guest),
 	('posix: server owner 1234:5678 shows in the guest', test_owner_from_server),
 	('posix: a guest symlink is a real symlink on the server', test_symlink),
 	('posix: setuid, fifo, char device, hard link survive', test_special_files),

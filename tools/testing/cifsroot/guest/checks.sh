@@ -22,8 +22,10 @@ dd if=/dev/urandom of=$d/written.bin bs=1024 count=512 2>/dev/null ||
 	fail dd
 echo "written: $(sha256sum $d/written.bin | cut -d' ' -f1)"
 
-touch $d/owned && chown 1000:1000 $d/owned || fail chown
-echo "owned: $(ls -ln $d/owned | awk '{print $3 ":" $4}')"
+# a chown keeps the mode, as on a local disk
+touch $d/owned && chmod 640 $d/owned && chown 1000:1000 $d/owned ||
+	fail chown
+echo "owned: $(stat -c '%u:%g %a' $d/owned)"
 echo "preset: $(ls -ln $d/preset | awk '{print $3 ":" $4}')"
 
 ln -s target-of-link $d/symlink || fail symlink

@@ -48,9 +48,6 @@ class Gap:
 
 
 # Why the gaps below fail
-CREATOR = ('setuids does not give a new object its creator\'s owner over '
-	   'SMB3: the server makes it the session user\'s (root), so uid '
-	   '65534 cannot write a file it just made')
 SETID = ('set-id and sticky bits do not reach the server: the client sends '
 	 'them (its mode ACE, S-1-5-88-3-<mode>, has all 07777 bits), Samba '
 	 '4.22 applies the 0777 bits only (smbd log level 10: the SET_INFO '
@@ -66,23 +63,21 @@ GAPS = {
 		Gap(r'^(server setuid mode \d+; )?server fifo is not a fifo; '
 		    r'server chardev is not character device 1:3$', STORED),
 	'owner: uid 65534 owns its file, directory, fifo, symlink':
-		Gap(r'^guest shows file, dir, fifo, symlink as 0:0 0:0 0:0 0:0$',
-		    CREATOR),
+		Gap(r'^the symlink or fifo is not one on the server$', STORED),
 	'owner: a device node chowned to 1000:1000':
 		Gap(r'^server has 1000:1000 -', STORED),
-	'owner: a setgid directory of group 1000 passes its group':
-		Gap(r'^guest shows 0:0$', CREATOR),
-	'owner: 0600 keeps uid 65534 out of root files, not its own':
-		Gap(r'^uid 65534 could not write its own 0600 file$', CREATOR),
 	'owner: uid 65534 creates setuid and setgid files, a directory, a '
 	'fifo and a symlink with their full mode; the link\'s target stays '
 	'root\'s':
-		Gap(r'^creator: fail setuid: 0:0 ', CREATOR),
+		Gap(r'^creator: fail setuid: 65534:65534 100755, not '
+		    r'65534:65534 104755; setgid: 65534:65534 100755, not '
+		    r'65534:65534 102755$', SETID),
 	'owner: O_WRONLY | O_RDWR from uid 65534 opens as on a local disk '
 	'and leaves POSIX opens on: its later objects are its own, with '
 	'their modes':
-		Gap(r'^posixopen: fail uid 65534 opening with O_WRONLY \| '
-		    r'O_RDWR: Permission denied', CREATOR),
+		Gap(r'^posixopen: fail setuid: 65534:65534 100755, not '
+		    r'65534:65534 104755; setgid: 65534:65534 100755, not '
+		    r'65534:65534 102755$', SETID),
 	'posix: set-id, sticky, group and other write bits, a fifo and '
 	'devices keep their exact modes on the server, also on a nosetuids '
 	'mount':
@@ -103,12 +98,6 @@ GAPS = {
 		    'two shells appending with >> still lose or tear a line or '
 		    'two of 2000 over SMB3, with 0022-smb3-append-stale-size; not diagnosed '
 		    'further', racy=True),
-	'debian: useradd and su, files owned by the user':
-		Gap(r'^su failed \(1\): .*made: Permission denied', CREATOR),
-	'debian: apt-get install from a local repository, dpkg --audit and '
-	'apt-get check clean':
-		Gap(r'^apt-update failed \(100\): ', CREATOR +
-		    ' (apt\'s _apt user in /var/lib/apt/lists/partial)'),
 }
 
 

@@ -70,15 +70,8 @@ GAPS = {
 	'owner: uid 65534 creates setuid and setgid files, a directory, a '
 	'fifo and a symlink with their full mode; the link\'s target stays '
 	'root\'s':
-		Gap(r'^creator: fail setuid: 65534:65534 100755, not '
-		    r'65534:65534 104755; setgid: 65534:65534 100755, not '
-		    r'65534:65534 102755$', SETID),
-	'owner: O_WRONLY | O_RDWR from uid 65534 opens as on a local disk '
-	'and leaves POSIX opens on: its later objects are its own, with '
-	'their modes':
-		Gap(r'^posixopen: fail setuid: 65534:65534 100755, not '
-		    r'65534:65534 104755; setgid: 65534:65534 100755, not '
-		    r'65534:65534 102755$', SETID),
+		Gap(r'^server: setuid is 65534:65534 100755, not 65534:65534 '
+		    r'104755$', SETID),
 	'posix: set-id, sticky, group and other write bits, a fifo and '
 	'devices keep their exact modes on the server, also on a nosetuids '
 	'mount':

@@ -62,10 +62,10 @@ STORED = ('Samba 4.22 stores symlinks, fifos and device nodes made over '
 	  'user.SmbReparse xattr; the guest sees them as what they are')
 GAPS = {
 	'posix: guest chown 1000:1000 holds on the server, mode 0640 kept':
-		Gap(r'^guest shows 1000:1000 670$',
+		Gap(r'^server has 1000:1000 670$',
 		    'a chown over SMB3 sends the DACL with the new owner; Samba '
 		    'stores it as an ACL whose mask reads back as group rwx (0640 '
-		    'becomes 0670, in the guest and on the server); the fix, '
+		    'becomes 0670 on the server); the fix, '
 		    'owner and group only, hung Debian boots in testing and is not '
 		    'in the series'),
 	'posix: a guest symlink is a real symlink on the server':

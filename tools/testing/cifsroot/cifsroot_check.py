@@ -272,9 +272,11 @@ def net_rootfs(dest, marker=None):
 	return dest
 
 
-# A root that cannot be mounted for good panics this soon (guest seconds);
-# it takes about 2.5 s under TCG, DHCP included.
-PANIC_BOUND = 5
+# A root that cannot be mounted for good panics this soon (guest seconds).
+# It takes about 2.5 s under TCG, DHCP included, and 5 s on a loaded
+# machine; an error wrongly retried would spend the 90 s budget of
+# root_net_retry() (and print "retrying in", which is checked on its own).
+PANIC_BOUND = 30
 
 
 def panic_boot(name, want, share=None, password=None, options='',

@@ -127,6 +127,11 @@ def test_modes():
 		'on the server')
 
 
+def test_fstat_mode():
+	"""An open file's fstat() shows its mode, as its stat() does."""
+	return probe('fstatmode', 'fstatmode')
+
+
 def test_atime():
 	"""An atime before the mtime is read back from the server as set."""
 	note = probe('atime', 'atime')
@@ -241,6 +246,8 @@ TESTS = [
 	('posix: set-id, sticky, group and other write bits, a fifo and '
 	 'devices keep their exact modes on the server, also on a nosetuids '
 	 'mount', test_modes),
+	('posix: fstat of a file opened afresh shows its mode 0644, 0600, '
+	 '0750', test_fstat_mode),
 	('posix: an atime set before the mtime reads back from the server',
 	 test_atime),
 	('posix: create, mkdir, symlink, mknod, link, rename and unlink move '

@@ -48,60 +48,35 @@ class Gap:
 
 
 # Why the gaps below fail
-CREATOR = ('setuids does not give a new object its creator\'s owner over '
-	   'SMB3: the server makes it the session user\'s (root), so uid '
-	   '65534 cannot write a file it just made')
-SETID = ('set-id and sticky bits are lost where a chmod sets them: the '
-	 'client sends all 07777 bits (its mode ACE, S-1-5-88-3-<mode>), '
-	 'Samba 4.22 applies the 0777 bits only (smbd log level 10); a file '
-	 'made with O_EXCL also shows file_mode 0755 in the guest until '
-	 'revalidated, as cifs_do_create() builds its inode without the POSIX '
-	 'information')
+SETID = ('set-id and sticky bits are lost where the mode is not the '
+	 'create\'s: Samba 4.22 keeps those of the mode in the create\'s POSIX '
+	 'context, but applies only the 0777 bits of a chmod over SMB3 (the '
+	 'client\'s mode ACE, S-1-5-88-3-<mode>, has all 07777: smbd log '
+	 'level 10), and its chown(2), which gives a new object its '
+	 'creator, clears them')
 STORED = ('Samba 4.22 stores symlinks, fifos and device nodes made over '
 	  'SMB3 as regular files carrying an NFS reparse point in the '
 	  'user.SmbReparse xattr; the guest sees them as what they are')
 GAPS = {
-	'posix: guest chown 1000:1000 holds on the server, mode 0640 kept':
-		Gap(r'^server has 1000:1000 670$',
-		    'a chown over SMB3 sends the DACL with the new owner; Samba '
-		    'stores it as an ACL whose mask reads back as group rwx (0640 '
-		    'becomes 0670 on the server); the fix, '
-		    'owner and group only, hung Debian boots in testing and is not '
-		    'in the series'),
 	'posix: a guest symlink is a real symlink on the server':
 		Gap(r'^not a symlink on the server: ', STORED),
 	'posix: setuid, fifo, char device, hard link survive':
 		Gap(r'^(server setuid mode \d+; )?server fifo is not a fifo; '
 		    r'server chardev is not character device 1:3$', STORED),
 	'owner: uid 65534 owns its file, directory, fifo, symlink':
-		Gap(r'^guest shows file, dir, fifo, symlink as 0:0 0:0 0:0 0:0$',
-		    CREATOR),
+		Gap(r'^the symlink or fifo is not one on the server$', STORED),
 	'owner: a device node chowned to 1000:1000':
 		Gap(r'^server has 1000:1000 -', STORED),
-	'owner: a setgid directory of group 1000 passes its group':
-		Gap(r'^guest shows 0:0$', CREATOR),
-	'owner: 0600 keeps uid 65534 out of root files, not its own':
-		Gap(r'^uid 65534 could not write its own 0600 file$', CREATOR),
 	'owner: uid 65534 creates setuid and setgid files, a directory, a '
 	'fifo and a symlink with their full mode; the link\'s target stays '
 	'root\'s':
-		Gap(r'^creator: fail setuid: 0:0 ', CREATOR),
-	'owner: O_WRONLY | O_RDWR from uid 65534 opens as on a local disk '
-	'and leaves POSIX opens on: its later objects are its own, with '
-	'their modes':
-		Gap(r'^posixopen: fail uid 65534 opening with O_WRONLY \| '
-		    r'O_RDWR: Permission denied', CREATOR),
+		Gap(r'^server: setuid is 65534:65534 100755, not 65534:65534 '
+		    r'104755$', SETID),
 	'posix: set-id, sticky, group and other write bits, a fifo and '
 	'devices keep their exact modes on the server, also on a nosetuids '
 	'mount':
-		Gap(r'^modes: fail setuid: 100755, not 104755', SETID),
-	'posix: create, mkdir, symlink, mknod, link, rename and unlink move '
-	'their directory\'s mtime at once':
-		Gap(r"^dirtimes: fail symlink: the directory's mtime stayed",
-		    'a symlink made over SMB3 leaves its directory\'s cached '
-		    'mtime as it was: cifs_symlink() returns from the '
-		    'reparse-point branch before the revalidation that '
-		    '0017-dir-times adds'),
+		Gap(r'^modes: fail dir-setgid: 40775, not 42775; dir-sticky: '
+		    r'40777, not 41777$', SETID),
 	'posix: unlinked open files and tmpfile(); fstat, ftruncate, '
 	'fchmod, fchown, futimens after another client renamed the file':
 		Gap(r'^unlinked: fail fchmod \(renamed away\): No such file',
@@ -118,12 +93,6 @@ GAPS = {
 		    'two shells appending with >> still lose or tear a line or '
 		    'two of 2000 over SMB3, with 0022-smb3-append-stale-size; not diagnosed '
 		    'further', racy=True),
-	'debian: useradd and su, files owned by the user':
-		Gap(r'^su failed \(1\): .*made: Permission denied', CREATOR),
-	'debian: apt-get install from a local repository, dpkg --audit and '
-	'apt-get check clean':
-		Gap(r'^apt-update failed \(100\): ', CREATOR +
-		    ' (apt\'s _apt user in /var/lib/apt/lists/partial)'),
 }
 
 

@@ -886,6 +886,49 @@ static int cmd_modes(int argc, char **argv)
 }
 
 /*
+ * Files of modes 0644, 0600 and 0750, opened after the client's caches
+ * were dropped: fstat() of the open file and stat() of its name show the
+ * mode the file was made with, as systemd, sshd and sudo check modes with
+ * fstat().
+ */
+static int cmd_fstatmode(int argc, char **argv)
+{
+	static const mode_t modes[] = { 0644, 0600, 0750 };
+	char path[4096];
+	struct stat st, fst;
+	size_t i;
+	int fd;
+
+	key = "fstatmode";
+	if (argc < 1)
+		return 2;
+	mkdir(argv[0], 0755);
+	umask(0);
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%03o", argv[0], modes[i]);
+		if (make_file(path, modes[i]))
+			fail("make %03o: %s", modes[i], strerror(errno));
+	}
+	drop_caches();
+	for (i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%03o", argv[0], modes[i]);
+		fd = open(path, O_RDONLY);
+		if (fd < 0) {
+			fail("open %03o: %s", modes[i], strerror(errno));
+			continue;
+		}
+		if (fstat(fd, &fst) || stat(path, &st))
+			fail("%03o: %s", modes[i], strerror(errno));
+		else if ((fst.st_mode & 07777) != modes[i] ||
+			 (st.st_mode & 07777) != modes[i])
+			fail("%03o: fstat %03o, stat %03o", modes[i],
+			     fst.st_mode & 07777, st.st_mode & 07777);
+		close(fd);
+	}
+	return finish("0644, 0600 and 0750 read back through an open file");
+}
+
+/*
  * A file's atime set before its mtime, as tar, cp -p and touch -a do:
  * after the client's caches are dropped, stat() must read it back.
  */
@@ -1023,6 +1066,7 @@ int main(int argc, char **argv)
 		{ "creator", cmd_creator },
 		{ "posixopen", cmd_posixopen },
 		{ "modes", cmd_modes },
+		{ "fstatmode", cmd_fstatmode },
 		{ "atime", cmd_atime },
 		{ "dirtimes", cmd_dirtimes },
 	};
@@ -1033,6 +1077,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);
 	}
-	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator|posixopen|modes|atime|dirtimes ...\n");
+	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator|posixopen|modes|fstatmode|atime|dirtimes ...\n");
 	return 2;
 }

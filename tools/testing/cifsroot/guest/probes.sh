@@ -68,6 +68,7 @@ if fsprobe mount "$src" /mnt/nosetuids "$opts,nosharesock,nosetuids" \
 	probe modes-nosetuids modes /mnt/nosetuids$d/modes-nosetuids
 	umount /mnt/nosetuids
 fi
+probe fstatmode fstatmode $d/fstatmode
 probe atime atime $d/atime
 probe dirtimes dirtimes $d/dirtimes
 

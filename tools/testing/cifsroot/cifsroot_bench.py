@@ -13,7 +13,13 @@
 # 6.12 test kernel over SMB3.1.1 + POSIX (Samba 4.22), without and with
 # the client's `seal`, alternating.
 #
-#   cifsroot_bench.py [--pairs N] [--seal N] [--debian N] [--build-only]
+# And it boots our kernel from NFS root, the peer an admin would pick:
+# the same workload from nfs-ganesha over NFSv4.1 (cifsroot_nfs.py), with
+# nfsroot's default rsize/wsize and with 1 MiB, beside our SMB root's
+# figures of the pairs.
+#
+#   cifsroot_bench.py [--pairs N] [--seal N] [--nfs N] [--debian N]
+#                     [--build-only]
 #
 # Results: out/bench/results.json, out/bench/results.md, out/bench/ratios.png
 
@@ -30,6 +36,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_debian as debian  # noqa: E402
 import cifsroot_kernel as kernel  # noqa: E402
+import cifsroot_nfs as nfs  # noqa: E402
 import cifsroot_qemu as qemu  # noqa: E402
 import cifsroot_rootfs as rootfs  # noqa: E402
 import cifsroot_smbd as samba  # noqa: E402
@@ -85,6 +92,10 @@ SEAL_BASE = '6.12'
 SEAL_MODES = (('smb3', ''), ('smb3-seal', 'seal'))
 SEAL_KEYS = ('boot', 'mount', 'write', 'read', 'create', 'stat', 'unlink',
 	     'metadata', 'untar')
+
+# The NFS root peer: (name, nfsroot options) of its two modes
+NFS_MODES = (('nfs', ''), ('nfs-1m', 'rsize=1048576,wsize=1048576'))
+NFS_KEYS = SEAL_KEYS
 
 MARK = 'bench: mark '
 MOUNT = 'bench: mount '
@@ -338,6 +349,48 @@ def seal_table(figures):
 	return '\n'.join(rows) + '\n'
 
 
+def nfs_entry(key, samples, smb):
+	"""One figure of the NFS comparison: a summary per NFS mode and of
+	our SMB root (`smb`, the samples of the pairs), and the ratio of the
+	medians, ours over NFS with 1 MiB transfers."""
+	label, unit, better = next(f[1:] for f in FIGURES if f[0] == key)
+	entry = {'key': key, 'label': label, 'unit': unit, 'better': better}
+	values = [s.get(key) for s in smb]
+	entry['smb'] = dict(summary(values), values=values)
+	for name, _ in NFS_MODES:
+		values = [s.get(key) for s in samples.get(name, [])]
+		entry[name] = dict(summary(values), values=values)
+	entry['ratio'] = ratio(entry['smb']['median'],
+			       entry[NFS_MODES[1][0]]['median'])
+	return entry
+
+
+def nfs_table(figures):
+	"""The NFS comparison as a markdown table, one row per figure."""
+	rows = ['| figure | unit | SMB root (ours): median (min–max) | '
+		'NFS root: median (min–max) | NFS root, 1 MiB: median '
+		'(min–max) | SMB/NFS 1 MiB | better |',
+		'|---|---|---|---|---|---|---|']
+	for f in figures:
+		rows.append(f'| {f["label"]} | {f["unit"]} | '
+			    f'{fmt_summary(f["smb"])} | '
+			    f'{fmt_summary(f[NFS_MODES[0][0]])} | '
+			    f'{fmt_summary(f[NFS_MODES[1][0]])} | '
+			    f'{fmt(f["ratio"])} | {f["better"]} |')
+	return '\n'.join(rows) + '\n'
+
+
+def nfs_report(peer):
+	"""The results.md section of the NFS comparison."""
+	text = ['## NFS root as a peer', '',
+		f'Our kernel booted from {peer["server"]} over NFSv4.1/TCP, '
+		f'{peer["boots"]} boots per mode, beside our SMB root\'s '
+		'boots of the pairs. Mounted / with:', '']
+	for name, _ in NFS_MODES:
+		text.append(f'- {name}: {peer["mount_options"].get(name)}')
+	return '\n'.join(text + ['', nfs_table(peer['figures'])])
+
+
 def seal_report(seal):
 	"""The results.md section of the seal comparison."""
 	text = [f'## SMB3.1.1 + POSIX on {seal["base"]}: the cost of seal', '',
@@ -378,6 +431,8 @@ def markdown_report(results):
 			 f'{fmt_summary(results["debian"])} s']
 	if results.get('seal'):
 		text += ['', seal_report(results['seal'])]
+	if results.get('nfs'):
+		text += ['', nfs_report(results['nfs'])]
 	return '\n'.join(text) + '\n'
 
 
@@ -556,6 +611,21 @@ def workload_boot(name, image, tar, pair, protocol=None, options=''):
 				 boot_log(name, 'workload', pair),
 				 timeout=WORKLOAD_TIMEOUT)
 		password = smbd.password
+	return workload_result(name, res, [password])
+
+
+def nfs_workload_boot(name, image, tar, number, options=''):
+	"""The workload boot with the root on NFS, nfsroot `options` added."""
+	share = fresh_share(name, tar)
+	with nfs.Ganesha(share) as server:
+		res = qemu.boot(image, nfs.cmdline(server.port, options),
+				 boot_log(name, 'workload', number),
+				 timeout=WORKLOAD_TIMEOUT)
+	return workload_result(name, res)
+
+
+def workload_result(name, res, secrets=()):
+	"""(figures, mount options) of a workload boot's BootResult."""
 	figures = workload_figures(res.console)
 	figures['host'] = host_figures(res.lines)
 	figures['clock'] = guest_clock(res.console)
@@ -563,7 +633,7 @@ def workload_boot(name, image, tar, pair, protocol=None, options=''):
 	if 'bench: done' not in res.console or errors:
 		log(f'{name}: workload incomplete: {errors} '
 		    + qemu.explain_failure(res))
-	opts = mount_options(mount_line(res.console), [password])
+	opts = mount_options(mount_line(res.console), secrets)
 	return figures, opts
 
 
@@ -670,6 +740,40 @@ def seal_boots(tar, boots):
 		'samples': samples}
 
 
+def ganesha_version():
+	"""nfs-ganesha's version, as Debian has it installed."""
+	res = run(['dpkg-query', '-W', '-f', '${Version}', 'nfs-ganesha'],
+		  capture=True)
+	return 'nfs-ganesha ' + res.stdout.strip()
+
+
+@step('bench nfs')
+def nfs_boots(image, tar, boots, smb):
+	"""Our kernel's workload boot from NFS root, `boots` per mode,
+	against `smb`, the samples of our SMB root."""
+	samples = {name: [] for name, _ in NFS_MODES}
+	mounts = {name: set() for name, _ in NFS_MODES}
+	for number in range(1, boots + 1):
+		for name, options in NFS_MODES:
+			t0 = time.monotonic()
+			figures, opts = nfs_workload_boot(name, image, tar,
+							  number, options)
+			samples[name].append(figures)
+			mounts[name].add(opts)
+			shown = ', '.join(f'{k} {fmt(figures.get(k))}'
+					  for k in NFS_KEYS)
+			log(f'nfs {number}/{boots} {name} '
+			    f'({time.monotonic() - t0:.0f}s): {shown}')
+	if 'nfs4' not in (joined(mounts[NFS_MODES[0][0]]) or ''):
+		raise HarnessError('the NFS boots did not mount / over NFSv4: '
+				   + str(joined(mounts[NFS_MODES[0][0]])))
+	return {'boots': boots, 'server': ganesha_version(),
+		'mount_options': {name: joined(mounts[name])
+				  for name, _ in NFS_MODES},
+		'figures': [nfs_entry(k, samples, smb) for k in NFS_KEYS],
+		'samples': samples}
+
+
 def debian_boot(image, number):
 	"""QEMU start to multi-user.target, booting a copy of the Debian tree.
 
@@ -741,6 +845,8 @@ def write_outputs(results):
 	print(markdown_table(results['figures']), flush=True)
 	if results.get('seal'):
 		print(seal_table(results['seal']['figures']), flush=True)
+	if results.get('nfs'):
+		print(nfs_table(results['nfs']['figures']), flush=True)
 
 
 def chart(results, out):
@@ -800,6 +906,9 @@ def main(argv):
 		       help='build both kernels and stop')
 	p.add_argument('--debian', type=int, default=3,
 		       help='boots of Debian with our kernel (default 3, 0: none)')
+	p.add_argument('--nfs', type=int, default=3,
+		       help='boots of our kernel from NFS root per mode '
+		       '(default 3, 0: none)')
 	p.add_argument('--seal', type=int, default=3,
 		       help='SMB3 boots without and with seal (default 3, '
 		       '0: none)')
@@ -819,6 +928,11 @@ def bench(args):
 		if args.debian:
 			results['debian'] = debian_boots(
 				builds['ours']['image'], args.debian)
+		if args.nfs:
+			results['nfs'] = nfs_boots(
+				builds['ours']['image'],
+				os.path.join(out_dir('bench'), 'rootfs.tar'),
+				args.nfs, samples['ours'])
 		if args.seal:
 			results['seal'] = seal_boots(
 				os.path.join(out_dir('bench'), 'rootfs.tar'),

@@ -239,6 +239,34 @@ class Seal(unittest.TestCase):
 				 '20.50 (20.00–21.00) | 0.49 | higher |')
 
 
+class Nfs(unittest.TestCase):
+	SMB = [{'write': 30.0}, {'write': 34.0}]
+	SAMPLES = {'nfs': [{'write': 8.0}, {'write': 10.0}, {'write': 9.0}],
+		   'nfs-1m': [{'write': 40.0}, {'write': None},
+			      {'write': 36.0}]}
+
+	def test_entry(self):
+		e = bench.nfs_entry('write', self.SAMPLES, self.SMB)
+		self.assertEqual((e['smb']['median'], e['smb']['n']), (32.0, 2))
+		self.assertEqual(e['nfs']['median'], 9.0)
+		self.assertEqual((e['nfs-1m']['median'], e['nfs-1m']['n']),
+				 (38.0, 2))
+		self.assertAlmostEqual(e['ratio'], 32.0 / 38.0)
+
+	def test_entry_without_pairs(self):
+		e = bench.nfs_entry('write', self.SAMPLES, [])
+		self.assertIsNone(e['ratio'])
+
+	def test_table(self):
+		rows = bench.nfs_table([bench.nfs_entry(
+			'write', self.SAMPLES, self.SMB)]).splitlines()
+		self.assertEqual(len(rows), 3)
+		self.assertEqual(rows[2], '| sequential write 64 MiB, fsync | '
+				 'MiB/s | 32.00 (30.00–34.00) | '
+				 '9.00 (8.00–10.00) | 38.00 (36.00–40.00) | '
+				 '0.84 | higher |')
+
+
 class Results(unittest.TestCase):
 	def test_results_are_json(self):
 		"""results.json takes everything results_of() returns."""

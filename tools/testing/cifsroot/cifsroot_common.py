@@ -153,6 +153,7 @@ PACKAGE_OF = {
 	'make': 'build-essential', 'clang': 'clang', 'ccache': 'ccache',
 	'git': 'git', 'gnuplot': 'gnuplot-nox', 'cpio': 'cpio',
 	'xz': 'xz-utils', 'unifdef': 'unifdef',
+	'ganesha.nfsd': 'nfs-ganesha',
 }
 
 

@@ -323,14 +323,29 @@ def markdown_table(figures):
 	return '\n'.join(rows) + '\n'
 
 
+def mode_entry(key, samples, names):
+	"""A figure's label, unit and better way, and a summary of its values
+	in the samples of each of `names`."""
+	label, unit, better = next(f[1:] for f in FIGURES if f[0] == key)
+	entry = {'key': key, 'label': label, 'unit': unit, 'better': better}
+	for name in names:
+		values = [s.get(key) for s in samples.get(name, [])]
+		entry[name] = dict(summary(values), values=values)
+	return entry
+
+
+def modes_section(title, intro, modes, mount_options, table):
+	"""A results.md section comparing `modes`, with their mount options."""
+	text = [title, '', intro + ' Mounted / with:', '']
+	for name, _ in modes:
+		text.append(f'- {name}: {mount_options.get(name)}')
+	return '\n'.join(text + ['', table])
+
+
 def seal_entry(key, samples):
 	"""One figure of the seal comparison: a summary per mode and the
 	ratio of the medians, sealed over plain."""
-	label, unit, better = next(f[1:] for f in FIGURES if f[0] == key)
-	entry = {'key': key, 'label': label, 'unit': unit, 'better': better}
-	for name, _ in SEAL_MODES:
-		values = [s.get(key) for s in samples.get(name, [])]
-		entry[name] = dict(summary(values), values=values)
+	entry = mode_entry(key, samples, [name for name, _ in SEAL_MODES])
 	plain, sealed = (entry[name]['median'] for name, _ in SEAL_MODES)
 	entry['ratio'] = ratio(sealed, plain)
 	return entry
@@ -353,13 +368,8 @@ def nfs_entry(key, samples, smb):
 	"""One figure of the NFS comparison: a summary per NFS mode and of
 	our SMB root (`smb`, the samples of the pairs), and the ratio of the
 	medians, ours over NFS with 1 MiB transfers."""
-	label, unit, better = next(f[1:] for f in FIGURES if f[0] == key)
-	entry = {'key': key, 'label': label, 'unit': unit, 'better': better}
-	values = [s.get(key) for s in smb]
-	entry['smb'] = dict(summary(values), values=values)
-	for name, _ in NFS_MODES:
-		values = [s.get(key) for s in samples.get(name, [])]
-		entry[name] = dict(summary(values), values=values)
+	entry = mode_entry(key, dict(samples, smb=smb),
+			   ['smb'] + [name for name, _ in NFS_MODES])
 	entry['ratio'] = ratio(entry['smb']['median'],
 			       entry[NFS_MODES[1][0]]['median'])
 	return entry
@@ -382,24 +392,21 @@ def nfs_table(figures):
 
 def nfs_report(peer):
 	"""The results.md section of the NFS comparison."""
-	text = ['## NFS root as a peer', '',
+	return modes_section(
+		'## NFS root as a peer',
 		f'Our kernel booted from {peer["server"]} over NFSv4.1/TCP, '
 		f'{peer["boots"]} boots per mode, beside our SMB root\'s '
-		'boots of the pairs. Mounted / with:', '']
-	for name, _ in NFS_MODES:
-		text.append(f'- {name}: {peer["mount_options"].get(name)}')
-	return '\n'.join(text + ['', nfs_table(peer['figures'])])
+		'boots of the pairs.', NFS_MODES, peer['mount_options'],
+		nfs_table(peer['figures']))
 
 
 def seal_report(seal):
 	"""The results.md section of the seal comparison."""
-	text = [f'## SMB3.1.1 + POSIX on {seal["base"]}: the cost of seal', '',
+	return modes_section(
+		f'## SMB3.1.1 + POSIX on {seal["base"]}: the cost of seal',
 		f'The workload boot of the {seal["base"]} test kernel from '
-		f'{seal["samba"]}, {seal["boots"]} boots per mode, alternating. '
-		'Mounted / with:', '']
-	for name, _ in SEAL_MODES:
-		text.append(f'- {name}: {seal["mount_options"].get(name)}')
-	return '\n'.join(text + ['', seal_table(seal['figures'])])
+		f'{seal["samba"]}, {seal["boots"]} boots per mode, alternating.',
+		SEAL_MODES, seal['mount_options'], seal_table(seal['figures']))
 
 
 def markdown_report(results):

@@ -57,6 +57,10 @@ SETID = ('set-id and sticky bits are lost where the mode is not the '
 STORED = ('Samba 4.22 stores symlinks, fifos and device nodes made over '
 	  'SMB3 as regular files carrying an NFS reparse point in the '
 	  'user.SmbReparse xattr; the guest sees them as what they are')
+REOPEN = ('writers that open, append and close per line, as >> does, '
+	  'still lose or tear about one line in a few thousand over SMB3 '
+	  'with 0022-smb3-append-stale-size (one 8-byte line of 3000 in a '
+	  'CI run, size right); not diagnosed further')
 GAPS = {
 	'posix: a guest symlink is a real symlink on the server':
 		Gap(r'^not a symlink on the server: ', STORED),
@@ -87,12 +91,12 @@ GAPS = {
 		Gap(r'^1 valid names not made: \S+: ENOENT$',
 		    'a backslash in a name cannot be sent over SMB2/3, whose '
 		    'path separator it is (SMB1 POSIX paths take it)'),
+	'posix: two writers opening the file for each line lose nothing':
+		Gap(r'^reopen-root: fail \d+ of \d+ lines lost or doubled, '
+		    r'\d+ torn, size \d+$', REOPEN, racy=True),
 	'debian: two appenders lose nothing':
 		Gap(r'^(\d+ torn lines \(line \d+ first\); )?writer [ab]: \d+ '
-		    r'lines, \d+ missing',
-		    'two shells appending with >> still lose or tear a line or '
-		    'two of 2000 over SMB3, with 0022-smb3-append-stale-size; not diagnosed '
-		    'further', racy=True),
+		    r'lines, \d+ missing', REOPEN, racy=True),
 }
 
 

@@ -295,6 +295,12 @@ class NetdevTest(unittest.TestCase):
 				  '-device', 'e1000,netdev=n0'])
 		self.assertEqual(qemu.qemu_netdev('user'), 'user,id=n0')
 
+	def test_nic(self):
+		self.assertEqual(qemu.qemu_net_args(nic='virtio-net-pci')[2:],
+				 ['-device', 'virtio-net-pci,netdev=n0'])
+		with self.assertRaises(HarnessError):
+			qemu.qemu_net_args(nic='rtl8139')
+
 	def test_not_with_a_tap(self):
 		with self.assertRaises(HarnessError):
 			qemu.qemu_net_args(tap='tap0', netdev='user')

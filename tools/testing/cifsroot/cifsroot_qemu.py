@@ -85,11 +85,18 @@ def qemu_netdev(netdev):
 	return f'{kind},id=n0' + (',' + rest if rest else '')
 
 
-def qemu_net_args(tap=None, mac=None, netdev=None):
-	"""QEMU's network: user networking, the tap device `tap` or `netdev`.
+# The emulated NICs a boot may have: every harness boot has the first
+NICS = ('e1000', 'virtio-net-pci')
+
+
+def qemu_net_args(tap=None, mac=None, netdev=None, nic=NICS[0]):
+	"""QEMU's network: user networking, the tap device `tap` or `netdev`,
+	on the emulated NIC `nic` (one of NICS).
 
 	`netdev` is a -netdev value without its id, e.g. "socket,udp=...".
 	"""
+	if nic not in NICS:
+		raise HarnessError(f'no NIC {nic}: one of {", ".join(NICS)}')
 	if tap and netdev:
 		raise HarnessError('a boot has a tap device or a netdev, '
 				   'not both')
@@ -99,12 +106,12 @@ def qemu_net_args(tap=None, mac=None, netdev=None):
 		netdev = f'tap,id=n0,ifname={tap},script=no,downscript=no'
 	else:
 		netdev = 'user,id=n0'
-	device = 'e1000,netdev=n0' + (f',mac={mac}' if mac else '')
+	device = f'{nic},netdev=n0' + (f',mac={mac}' if mac else '')
 	return ['-netdev', netdev, '-device', device]
 
 
 def qemu_command(kernel_image, append, tap=None, mac=None, netdev=None,
-		 initrd=None, memory=256):
+		 initrd=None, memory=256, nic=NICS[0]):
 	"""The QEMU command line booting `kernel_image` with `append`.
 
 	`memory` is the guest's RAM in MiB.
@@ -114,7 +121,7 @@ def qemu_command(kernel_image, append, tap=None, mac=None, netdev=None,
 		'-kernel', kernel_image, '-append', append,
 		'-nographic', '-no-reboot'] + \
 		(['-initrd', initrd] if initrd else []) + \
-		qemu_net_args(tap, mac, netdev)
+		qemu_net_args(tap, mac, netdev, nic)
 
 
 # `lines` holds (time.monotonic() at arrival, text) per console line
@@ -228,7 +235,7 @@ class Boot:
 
 
 def boot_command(kernel_image, append, net=None, tap=None, mac=None,
-		 netdev=None, initrd=None, memory=256):
+		 netdev=None, initrd=None, memory=256, nic=NICS[0]):
 	"""The QEMU command, run in `net`'s namespace when given."""
 	if tap is not None and net is None:
 		raise HarnessError('a tap device needs its TestNet')
@@ -236,21 +243,22 @@ def boot_command(kernel_image, append, net=None, tap=None, mac=None,
 		raise HarnessError('a TestNet boot needs a tap device or '
 				   'a netdev')
 	cmd = qemu_command(kernel_image, append, tap, mac, netdev, initrd,
-			   memory)
+			   memory, nic)
 	return netns_prefix(net.name) + cmd if net is not None else cmd
 
 
 def start_boot(kernel_image, append, log_path, timeout=120, net=None,
-	       tap=None, mac=None, netdev=None, initrd=None, memory=256):
+	       tap=None, mac=None, netdev=None, initrd=None, memory=256,
+	       nic=NICS[0]):
 	"""Start a QEMU boot in the background; returns a Boot to wait() on.
 
 	The serial console goes to `log_path`. With `net` (a TestNet), QEMU
 	runs in its namespace on `tap` (or `netdev`, a -netdev value without
 	its id) and the TestNet kills it on exit. `memory` is the guest's
-	RAM in MiB.
+	RAM in MiB; `nic` one of NICS.
 	"""
 	cmd = boot_command(kernel_image, append, net, tap, mac, netdev,
-			   initrd, memory)
+			   initrd, memory, nic)
 	where = f' on {tap or netdev}' if tap or netdev else ''
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}'
 	    + where)
@@ -261,7 +269,8 @@ def start_boot(kernel_image, append, log_path, timeout=120, net=None,
 
 
 def boot(kernel_image, append, log_path, timeout=120, interactive=False,
-	 net=None, tap=None, mac=None, netdev=None, initrd=None, memory=256):
+	 net=None, tap=None, mac=None, netdev=None, initrd=None, memory=256,
+	 nic=NICS[0]):
 	"""Boot QEMU; returns BootResult(status, timed_out, elapsed, console,
 	lines).
 
@@ -272,9 +281,10 @@ def boot(kernel_image, append, log_path, timeout=120, interactive=False,
 	"""
 	if not interactive:
 		return start_boot(kernel_image, append, log_path, timeout,
-				  net, tap, mac, netdev, initrd, memory).wait()
+				  net, tap, mac, netdev, initrd, memory,
+				  nic).wait()
 	cmd = boot_command(kernel_image, append, net, tap, mac, netdev,
-			   initrd, memory)
+			   initrd, memory, nic)
 	log(f'boot: {kernel_image} with {cmd[cmd.index("-accel") + 1]}')
 	t0 = time.monotonic()
 	res = subprocess.run(cmd)

@@ -35,11 +35,13 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cifsroot_debian as debian  # noqa: E402
+import cifsroot_fleet as fleet  # noqa: E402
 import cifsroot_kernel as kernel  # noqa: E402
 import cifsroot_nfs as nfs  # noqa: E402
 import cifsroot_qemu as qemu  # noqa: E402
 import cifsroot_rootfs as rootfs  # noqa: E402
 import cifsroot_smbd as samba  # noqa: E402
+import cifsroot_wire as wire  # noqa: E402
 from cifsroot_judge import guest_seconds as printk_time  # noqa: E402
 from cifsroot_judge import printk_lines  # noqa: E402
 from cifsroot_common import (HarnessError, cache_dir, cache_lock, log,  # noqa: E402
@@ -96,6 +98,12 @@ SEAL_KEYS = ('boot', 'mount', 'write', 'read', 'create', 'stat', 'unlink',
 # The NFS root peer: (name, nfsroot options) of its two modes
 NFS_MODES = (('nfs', ''), ('nfs-1m', 'rsize=1048576,wsize=1048576'))
 NFS_KEYS = SEAL_KEYS
+
+# The NIC the wire's goal is on, and the share of the wire it sets for
+# sequential write (guest to host) and read
+VIRTIO = 'virtio-net-pci'
+WIRE_GOAL = 0.8
+WIRE_WAYS = (('write', 'send'), ('read', 'recv'))
 
 MARK = 'bench: mark '
 MOUNT = 'bench: mount '
@@ -400,6 +408,87 @@ def nfs_report(peer):
 		nfs_table(peer['figures']))
 
 
+def wire_rows(wire_figures, samples):
+	"""Per NIC and way, the wire's MiB/s beside our SMB root's sequential
+	figure on that NIC (`samples`: NIC -> workload samples of ours), the
+	share of the wire it reaches, and on VIRTIO the goal's verdict."""
+	rows = []
+	for nic, ways in wire_figures.items():
+		for key, way in WIRE_WAYS:
+			smb = summary([s.get(key) for s in samples.get(nic, [])])
+			share = ratio(smb['median'], ways[way]['median'])
+			goal = None
+			if nic == VIRTIO and share is not None:
+				goal = share >= WIRE_GOAL
+			rows.append({'nic': nic, 'key': key, 'way': way,
+				     'wire': ways[way], 'smb': smb,
+				     'share': share, 'goal': goal})
+	return rows
+
+
+def wire_table(rows):
+	"""The wire comparison as a markdown table."""
+	text = ['| NIC | figure | wire, MiB/s: median (min–max) | SMB root '
+		'(ours), MiB/s | SMB/wire | goal |', '|---|---|---|---|---|---|']
+	for r in rows:
+		way = 'guest to host' if r['way'] == 'send' else 'host to guest'
+		goal = {True: 'met', False: 'MISSED', None: ''}[r['goal']]
+		if r['goal'] is not None:
+			goal = f'>= {WIRE_GOAL:.2f}: {goal}'
+		text.append(f'| {r["nic"]} | {r["key"]} ({way}) | '
+			    f'{fmt_summary(r["wire"])} | {fmt_summary(r["smb"])} | '
+			    f'{fmt(r["share"])} | {goal} |')
+	return '\n'.join(text) + '\n'
+
+
+def wire_report(results):
+	"""The results.md section of the wire, with our root beside it."""
+	rounds = results['wire'][qemu.NICS[0]]['send']['n']
+	return '\n'.join([
+		'## The wire', '',
+		f'Raw TCP from the guest to the host and back, {MIB} MiB per '
+		f'transfer, {rounds} each way per NIC (`guest/wire.c` against '
+		'`cifsroot_wire.Ends`), beside our SMB root\'s sequential '
+		'write and read on the same NIC (e1000: the pairs\' boots; '
+		f'{VIRTIO}: its own boots).', '',
+		wire_table(results['wire_rows'])])
+
+
+def goals(results):
+	"""(goal, verdict, detail) of the goals the bench reports: every
+	figure at or better than the better NFS mode; write and read at
+	WIRE_GOAL of the wire on VIRTIO."""
+	found = []
+	for f in (results.get('nfs') or {}).get('figures', []):
+		peers = [f[name]['median'] for name, _ in NFS_MODES
+			 if f[name]['median'] is not None]
+		ours = f['smb']['median']
+		if not peers or ours is None:
+			found.append((f'{f["key"]}: at or better than NFS root',
+				      None, 'not measured'))
+			continue
+		best = min(peers) if f['better'] == 'lower' else max(peers)
+		met = ours <= best if f['better'] == 'lower' else ours >= best
+		found.append((f'{f["key"]}: at or better than NFS root', met,
+			      f'ours {fmt(ours)}, NFS {fmt(best)} {f["unit"]}'))
+	for r in results.get('wire_rows', []):
+		if r['nic'] == VIRTIO:
+			found.append((f'{r["key"]} on {VIRTIO}: {WIRE_GOAL:.0%} of '
+				      'the wire', r['goal'],
+				      f'{fmt(r["share"])} of the wire'))
+	return found
+
+
+def goals_report(found):
+	"""The results.md section of the goals."""
+	text = ['## Goals', '', '| goal | verdict | measured |',
+		'|---|---|---|']
+	for goal, met, detail in found:
+		verdict = {True: 'met', False: 'MISSED', None: '?'}[met]
+		text.append(f'| {goal} | {verdict} | {detail} |')
+	return '\n'.join(text) + '\n'
+
+
 def seal_report(seal):
 	"""The results.md section of the seal comparison."""
 	return modes_section(
@@ -440,6 +529,14 @@ def markdown_report(results):
 		text += ['', seal_report(results['seal'])]
 	if results.get('nfs'):
 		text += ['', nfs_report(results['nfs'])]
+	if results.get('wire'):
+		text += ['', wire_report(results)]
+	if results.get('clients'):
+		text += ['', fleet.report(results['clients'],
+					  results['machine']['cpus'])]
+	found = goals(results)
+	if found:
+		text += ['', goals_report(found)]
 	return '\n'.join(text) + '\n'
 
 
@@ -609,14 +706,16 @@ def boot_log(name, kind, pair):
 	return os.path.join(out_dir('bench', 'logs'), f'{kind}-{name}-{pair}.log')
 
 
-def workload_boot(name, image, tar, pair, protocol=None, options=''):
+def workload_boot(name, image, tar, pair, protocol=None, options='',
+		  nic=qemu.NICS[0]):
 	"""Boot figures and the workload figures of one boot, the root
-	mounted with `protocol` (the harness's by default) and `options`."""
+	mounted with `protocol` (the harness's by default) and `options`,
+	the guest on the emulated NIC `nic`."""
 	share = fresh_share(name, tar)
 	with samba.Smbd(share, protocol=protocol) as smbd:
 		res = qemu.boot(image, qemu.cmdline(smbd, options=options),
 				 boot_log(name, 'workload', pair),
-				 timeout=WORKLOAD_TIMEOUT)
+				 timeout=WORKLOAD_TIMEOUT, nic=nic)
 		password = smbd.password
 	return workload_result(name, res, [password])
 
@@ -781,6 +880,40 @@ def nfs_boots(image, tar, boots, smb):
 		'samples': samples}
 
 
+@step('bench virtio')
+def virtio_boots(image, tar, boots):
+	"""Our kernel's workload boot on virtio-net, `boots` times."""
+	samples = []
+	for number in range(1, boots + 1):
+		figures, _ = workload_boot(VIRTIO, image, tar, number,
+					   nic=VIRTIO)
+		samples.append(figures)
+		log(f'virtio {number}/{boots}: ' + ', '.join(
+			f'{k} {fmt(figures.get(k))}' for k in NFS_KEYS))
+	return samples
+
+
+@step('bench wire')
+def wire_boots(image, rounds):
+	"""Raw TCP guest to host and back on each NIC, `rounds` each way."""
+	found = wire.measure(image, rounds, MIB, out_dir('bench', 'logs'))
+	return {nic: {way: dict(summary(v), values=v)
+		      for way, v in ways.items()}
+		for nic, ways in found.items()}
+
+
+@step('bench clients')
+def fleet_runs(image, tar, counts):
+	"""N guests at once against one smbd, for each N of `counts`."""
+	runs = []
+	for clients in counts:
+		t0 = time.monotonic()
+		runs.append(fleet.run_clients(image, tar, clients))
+		log(f'clients {clients} ({time.monotonic() - t0:.0f}s): '
+		    + fleet.run_line(runs[-1]))
+	return runs
+
+
 def debian_boot(image, number):
 	"""QEMU start to multi-user.target, booting a copy of the Debian tree.
 
@@ -854,6 +987,17 @@ def write_outputs(results):
 		print(seal_table(results['seal']['figures']), flush=True)
 	if results.get('nfs'):
 		print(nfs_table(results['nfs']['figures']), flush=True)
+	if results.get('wire'):
+		print(wire_table(results['wire_rows']), flush=True)
+	if results.get('clients'):
+		print(fleet.table(results['clients']), flush=True)
+		fleet.chart(results['clients'], out,
+			    f'cifsroot: clients booting at once from one smbd, '
+			    f'{results["machine"]["cpus"]} host CPUs, '
+			    f'{results["machine"]["accel"]}')
+	found = goals(results)
+	if found:
+		print(goals_report(found), flush=True)
 
 
 def chart(results, out):
@@ -919,9 +1063,37 @@ def main(argv):
 	p.add_argument('--seal', type=int, default=3,
 		       help='SMB3 boots without and with seal (default 3, '
 		       '0: none)')
+	p.add_argument('--virtio', type=int, default=3,
+		       help='workload boots of our kernel on virtio-net '
+		       '(default 3, 0: none)')
+	p.add_argument('--wire', type=int, default=3,
+		       help='raw TCP transfers each way per NIC (default 3, '
+		       '0: none)')
+	p.add_argument('--clients', default='1,2,4,8',
+		       help='client counts booted at once from one smbd '
+		       '(default 1,2,4,8; empty: none)')
 	args = p.parse_args(argv)
+	args.clients = fleet.check_counts(
+		[int(n) for n in args.clients.split(',') if n.strip()]) \
+		if args.clients.strip() else []
 	with cache_lock():
 		return bench(args)
+
+
+def peers(args, image, ours, results):
+	"""The wire, our root on virtio-net and many clients, into
+	`results`; `ours` are our kernel's samples of the pairs (e1000)."""
+	tar = os.path.join(out_dir('bench'), 'rootfs.tar')
+	if args.wire:
+		results['wire'] = wire_boots(image, args.wire)
+		by_nic = {qemu.NICS[0]: ours}
+		if args.virtio:
+			by_nic[VIRTIO] = virtio_boots(image, tar, args.virtio)
+		results['virtio_samples'] = by_nic.get(VIRTIO, [])
+		results['wire_rows'] = wire_rows(results['wire'], by_nic)
+	if args.clients:
+		results['clients'] = fleet_runs(image, tar, args.clients)
+		results['knee'] = fleet.knee(results['clients'])
 
 
 def bench(args):
@@ -944,6 +1116,7 @@ def bench(args):
 			results['seal'] = seal_boots(
 				os.path.join(out_dir('bench'), 'rootfs.tar'),
 				args.seal)
+		peers(args, builds['ours']['image'], samples['ours'], results)
 		write_outputs(results)
 	except HarnessError as e:
 		log('error: ' + str(e))

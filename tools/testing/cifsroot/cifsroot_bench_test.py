@@ -267,6 +267,65 @@ class Nfs(unittest.TestCase):
 				 '0.84 | higher |')
 
 
+def wire_summary(values):
+	return dict(bench.summary(values), values=values)
+
+
+class Wire(unittest.TestCase):
+	WIRE = {'e1000': {'send': wire_summary([20.0, 22.0, 21.0]),
+			  'recv': wire_summary([60.0])},
+		'virtio-net-pci': {'send': wire_summary([100.0]),
+				   'recv': wire_summary([200.0])}}
+	SAMPLES = {'e1000': [{'write': 10.5, 'read': 30.0}],
+		   'virtio-net-pci': [{'write': 85.0, 'read': 100.0},
+				      {'write': 79.0, 'read': 120.0}]}
+
+	def test_rows(self):
+		rows = bench.wire_rows(self.WIRE, self.SAMPLES)
+		self.assertEqual([(r['nic'], r['key'], r['way']) for r in rows],
+				 [('e1000', 'write', 'send'),
+				  ('e1000', 'read', 'recv'),
+				  ('virtio-net-pci', 'write', 'send'),
+				  ('virtio-net-pci', 'read', 'recv')])
+		self.assertEqual([r['share'] for r in rows],
+				 [0.5, 0.5, 0.82, 0.55])
+		self.assertEqual([r['goal'] for r in rows],
+				 [None, None, True, False])
+
+	def test_rows_without_virtio_boots(self):
+		rows = bench.wire_rows(self.WIRE, {'e1000': []})
+		self.assertEqual([r['share'] for r in rows], [None] * 4)
+		self.assertEqual([r['goal'] for r in rows], [None] * 4)
+
+	def test_table(self):
+		rows = bench.wire_table(bench.wire_rows(
+			self.WIRE, self.SAMPLES)).splitlines()
+		self.assertEqual(len(rows), 6)
+		self.assertEqual(rows[4], '| virtio-net-pci | write (guest to '
+				 'host) | 100 (100–100) | 82.00 (79.00–85.00) | '
+				 '0.82 | >= 0.80: met |')
+
+	def test_goals(self):
+		results = {'nfs': {'figures': [
+			bench.nfs_entry('write', Nfs.SAMPLES, Nfs.SMB),
+			bench.nfs_entry('untar', {'nfs': [{'untar': 2.0}],
+						  'nfs-1m': [{'untar': 1.5}]},
+					[{'untar': 1.4}]),
+			bench.nfs_entry('read', {}, [])]},
+			'wire_rows': bench.wire_rows(self.WIRE, self.SAMPLES)}
+		found = bench.goals(results)
+		self.assertEqual([(g, met) for g, met, _ in found], [
+			('write: at or better than NFS root', False),
+			('untar: at or better than NFS root', True),
+			('read: at or better than NFS root', None),
+			('write on virtio-net-pci: 80% of the wire', True),
+			('read on virtio-net-pci: 80% of the wire', False)])
+		self.assertEqual(found[0][2], 'ours 32.00, NFS 38.00 MiB/s')
+		table = bench.goals_report(found)
+		self.assertIn('| read on virtio-net-pci: 80% of the wire | '
+			      'MISSED | 0.55 of the wire |', table)
+
+
 class Results(unittest.TestCase):
 	def test_results_are_json(self):
 		"""results.json takes everything results_of() returns."""

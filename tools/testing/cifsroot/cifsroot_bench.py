@@ -34,6 +34,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import cifsroot_bench_debian as bench_debian  # noqa: E402
 import cifsroot_debian as debian  # noqa: E402
 import cifsroot_fleet as fleet  # noqa: E402
 import cifsroot_kernel as kernel  # noqa: E402
@@ -454,6 +455,31 @@ def wire_report(results):
 		wire_table(results['wire_rows'])])
 
 
+def debian_report(results):
+	"""The results.md section of the Debian tree on each root."""
+	find = results.get('find') or {}
+	target = {'smb': results.get('debian'),
+		  'nfs': results.get('debian_nfs')}
+	rows = ['| root | kernel | find / -xdev \\| xargs stat, s: median '
+		'(min–max) | files | QEMU start to multi-user.target, s |',
+		'|---|---|---|---|---|']
+	for name, kernel_name, _ in bench_debian.ROOTS:
+		files = sorted({n for n in find.get(name, {}).get('files', [])
+				if n is not None})
+		boot = target.get(name)
+		rows.append(f'| {name} | {kernel_name} | '
+			    + (fmt_summary(find[name]) if name in find else '-')
+			    + f' | {", ".join(map(str, files)) or "-"} | '
+			    + (fmt_summary(boot) if boot else '-') + ' |')
+	return '\n'.join([
+		'## The Debian tree on each root', '',
+		'A fresh copy of make check\'s Debian 12 tree per boot, 1 GiB '
+		'guests. find runs as init, timed by the guest\'s printk times; '
+		'multi-user.target is timed from QEMU\'s start by the host. '
+		f'NFS root mounts with {bench_debian.NFS_OPTIONS}.', '',
+		'\n'.join(rows), ''])
+
+
 def goals(results):
 	"""(goal, verdict, detail) of the goals the bench reports: every
 	figure at or better than the better NFS mode; write and read at
@@ -525,6 +551,8 @@ def markdown_report(results):
 			 'our root, QEMU start to multi-user.target, '
 			 f'{results["debian"]["n"]} boots: '
 			 f'{fmt_summary(results["debian"])} s']
+	if results.get('find') or results.get('debian_nfs'):
+		text += ['', debian_report(results)]
 	if results.get('seal'):
 		text += ['', seal_report(results['seal'])]
 	if results.get('nfs'):
@@ -937,6 +965,36 @@ def debian_boot(image, number):
 	return debian.time_to_target(res.lines, handle.t0)
 
 
+@step('bench find')
+def find_boots(builds, boots):
+	"""find / -xdev | xargs stat over the Debian tree on each root of
+	bench_debian.ROOTS, `boots` times each."""
+	found = {}
+	for number in range(1, boots + 1):
+		for name, kernel_name, server in bench_debian.ROOTS:
+			seconds, files = bench_debian.find_boot(
+				name, builds[kernel_name]['image'], server, number)
+			entry = found.setdefault(name, {'values': [], 'files': []})
+			entry['values'].append(seconds)
+			entry['files'].append(files)
+			log(f'find {number}/{boots} {name}: '
+			    f'{fmt(seconds)} s, {files} files')
+	return {name: dict(summary(e['values']), **e)
+		for name, e in found.items()}
+
+
+@step('bench debian on NFS')
+def debian_nfs_boots(image, boots):
+	"""Our kernel booting Debian 12 from NFS root, `boots` times."""
+	times = []
+	for number in range(1, boots + 1):
+		seconds = bench_debian.target_boot('nfs', image, 'nfs', number)
+		log(f'debian on NFS {number}/{boots}: multi-user.target after '
+		    + (f'{seconds:.1f}s' if seconds is not None else 'never'))
+		times.append(seconds)
+	return summary(times)
+
+
 @step('bench debian')
 def debian_boots(image, boots):
 	"""Our kernel booting Debian 12 with systemd, `boots` times."""
@@ -1063,6 +1121,9 @@ def main(argv):
 	p.add_argument('--seal', type=int, default=3,
 		       help='SMB3 boots without and with seal (default 3, '
 		       '0: none)')
+	p.add_argument('--find', type=int, default=2,
+		       help='find | xargs stat boots of the Debian tree per '
+		       'root (default 2, 0: none)')
 	p.add_argument('--virtio', type=int, default=3,
 		       help='workload boots of our kernel on virtio-net '
 		       '(default 3, 0: none)')
@@ -1107,6 +1168,10 @@ def bench(args):
 		if args.debian:
 			results['debian'] = debian_boots(
 				builds['ours']['image'], args.debian)
+			results['debian_nfs'] = debian_nfs_boots(
+				builds['ours']['image'], args.debian)
+		if args.find:
+			results['find'] = find_boots(builds, args.find)
 		if args.nfs:
 			results['nfs'] = nfs_boots(
 				builds['ours']['image'],

@@ -326,6 +326,23 @@ class Wire(unittest.TestCase):
 			      'MISSED | 0.55 of the wire |', table)
 
 
+class Debian(unittest.TestCase):
+	def test_report(self):
+		results = {'find': {'smb': dict(bench.summary([30.0, 32.0]),
+						 values=[30.0, 32.0],
+						 files=[10234, 10234]),
+				    'nfs': dict(bench.summary([None]),
+						values=[None], files=[None])},
+			   'debian': bench.summary([29.0, 31.0]),
+			   'debian_nfs': bench.summary([40.0])}
+		rows = bench.debian_report(results).splitlines()
+		self.assertIn('| smb | ours | 31.00 (30.00–32.00) | 10234 | '
+			      '30.00 (29.00–31.00) |', rows)
+		self.assertIn('| older-smb | reference | - | - | - |', rows)
+		self.assertIn('| nfs | ours | - | - | 40.00 (40.00–40.00) |',
+			      rows)
+
+
 class Results(unittest.TestCase):
 	def test_results_are_json(self):
 		"""results.json takes everything results_of() returns."""

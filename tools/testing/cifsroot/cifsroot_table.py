@@ -58,9 +58,11 @@ STORED = ('Samba 4.22 stores symlinks, fifos and device nodes made over '
 	  'SMB3 as regular files carrying an NFS reparse point in the '
 	  'user.SmbReparse xattr; the guest sees them as what they are')
 REOPEN = ('writers that open, append and close per line, as >> does, '
-	  'still lose or tear about one line in a few thousand over SMB3 '
-	  'with 0022-smb3-append-stale-size (one 8-byte line of 3000 in a '
-	  'CI run, size right); not diagnosed further')
+	  'lost about one line in a few thousand over SMB3 (one 8-byte line '
+	  'of 3000 in a CI run, size right): an append after a stale end of '
+	  'file zeroed the line at the start of its folio. '
+	  '0028-smb3-zero-point fixes that case; kept as a race that a run '
+	  'may miss until runs show none')
 GAPS = {
 	'posix: a guest symlink is a real symlink on the server':
 		Gap(r'^not a symlink on the server: ', STORED),

@@ -27,6 +27,7 @@ import traceback
 
 import cifsroot_check as check
 import cifsroot_debian as debian
+import cifsroot_failover as failover
 import cifsroot_faults as faults
 import cifsroot_gates as gates
 import cifsroot_netboot as netboot
@@ -54,11 +55,11 @@ def on_base(name, tests, proto=PROTOCOLS[0]):
 	return [(f'{prefix}: {n}', wrap(f)) for n, f in tests]
 
 
-# (name, function) in the order they run: every test on the default base,
-# then the base's gates and every boot test on each other base, then the
+# (name, function) in the order they run: every test on the default base
+# and the cluster's tests, then the base's gates and every boot test on each other base, then the
 # table's tests and three faults over SMB3. The console scan judges every boot of the run,
 # so it comes last.
-TESTS = gates.TESTS + BOOT_TESTS + [
+TESTS = gates.TESTS + BOOT_TESTS + failover.TESTS + [
 	t for other in BASES[1:]
 	for t in on_base(other, gates.BASE_TESTS + BOOT_TESTS)] + on_base(
 	table.TABLE_BASE, table.TESTS + table.FAULTS, table.PROTOCOL)

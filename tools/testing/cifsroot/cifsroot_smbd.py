@@ -187,6 +187,8 @@ class Smbd:
 	START_TIMEOUT = 30
 	KILL_TIMEOUT = 10
 	share = 'root'
+	# listen on `interfaces` only, or on every address of the namespace
+	bind_only = True
 
 	def __init__(self, share_dir, user='root', password=None, netns=None,
 		     interfaces=('127.0.0.1',), port=None, start=True,
@@ -229,7 +231,7 @@ class Smbd:
 	log level = 1
 	smb ports = {self.port}
 	interfaces = {' '.join(self.interfaces)}
-	bind interfaces only = yes
+	bind interfaces only = {'yes' if self.bind_only else 'no'}
 	disable netbios = yes
 	server min protocol = NT1
 	unix extensions = yes

@@ -1,0 +1,219 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+#
+# The root served by a clustered Samba (cifsroot_ctdb.py): guests boot
+# from the cluster's public addresses, the node serving a guest dies during
+# a write and the other takes over its address, the node comes back and
+# `ctdb moveip` moves the address back during a metadata workload. They
+# run in the private test network and are judged like the fault tests.
+
+import hashlib
+import os
+import shutil
+import time
+
+import cifsroot_check as check
+import cifsroot_ctdb as ctdb
+import cifsroot_faults as faults
+import cifsroot_net as net
+import cifsroot_netboot as netboot
+from cifsroot_check import expect
+from cifsroot_common import out_dir
+from cifsroot_judge import guest_values
+import cifsroot_qemu as qemu
+import cifsroot_rootfs as rootfs
+
+# Guests n = 1, 2 get 10.55.0.101 and .102 and their own %s root in the
+# share; guest k mounts the public address PUBLIC[k - 1].
+GUESTS = {1: '10.55.0.101', 2: '10.55.0.102'}
+
+# The setup of the cluster (both nodes healthy, addresses placed, smbd
+# up) must take less than this.
+SETUP_BOUND = 60
+
+WRITE_MIB = 64
+KILL_AFTER_CHUNK = 3
+
+META_FILES = 2000
+META_MOVE_AT = 500
+META_TIMEOUT = 600
+
+META = '''echo "meta: waiting"
+while [ ! -e /go ]; do sleep 0.2; done
+mkdir /meta || exit 1
+i=0
+while [ $i -lt {count} ]; do
+	echo $i >/meta/f$i || {{ echo "meta: create $i failed"; exit 1; }}
+	mv /meta/f$i /meta/g$i || {{ echo "meta: rename $i failed"; exit 1; }}
+	if [ $((i % 4)) -eq 0 ]; then
+		rm /meta/g$i || {{ echo "meta: unlink $i failed"; exit 1; }}
+	fi
+	i=$((i + 1))
+	if [ $((i % 100)) -eq 0 ]; then echo "meta: $i"; fi
+done
+sync || {{ echo "meta: sync failed"; exit 1; }}
+echo "meta: done"
+echo "list: $(ls /meta | sort | sha256sum | cut -d' ' -f1)"
+'''
+
+
+def cluster_roots(name, script=None):
+	"""The share of test `name`: a %s root for each guest, running
+	`script` (NET_RUN's report of the root and markers by default)."""
+	share = os.path.join(out_dir('check'), name)
+	shutil.rmtree(share, ignore_errors=True)
+	for addr in GUESTS.values():
+		dest = os.path.join(share, addr)
+		check.net_rootfs(dest, marker=addr)
+		if script:
+			rootfs.write_file(os.path.join(dest, 'etc', 'cifsroot',
+						       'run'), script, 0o755)
+	return share
+
+
+def cluster_append(cluster, pnn):
+	"""The command line of a guest mounting PUBLIC[pnn]'s %s root."""
+	return netboot.net_append(f'//{ctdb.PUBLIC[pnn]}/root/%s,username=root,'
+				  f'password={cluster.password}')
+
+
+def guest_boot(tnet, cluster, name, n, pnn):
+	"""Start guest `n` on the debug kernel, mounting PUBLIC[pnn]."""
+	log_path = os.path.join(out_dir('check'), name + '.log')
+	boot = qemu.start_boot(faults.fault_image(), cluster_append(cluster, pnn),
+			       log_path, timeout=faults.FAULT_TIMEOUT, net=tnet,
+			       tap=tnet.add_tap(), mac=net.mac(n))
+	tnet.adopt(boot)
+	return boot
+
+
+def cluster_net(tnet):
+	"""dnsmasq on the test network, each guest at its fixed address."""
+	tnet.start_dnsmasq(hosts={net.mac(n): a for n, a in GUESTS.items()})
+
+
+def test_two_nodes():
+	"""Two guests boot their roots from the two public addresses, one
+	served by each node, in a cluster set up within SETUP_BOUND."""
+	share = cluster_roots('cluster-boot')
+	with net.TestNet() as tnet, ctdb.Cluster(tnet, share) as cluster:
+		cluster_net(tnet)
+		held = cluster.holders()
+		boots = {n: guest_boot(tnet, cluster, f'cluster-boot-{n}', n,
+				       n - 1)
+			 for n in GUESTS}
+		results = {n: b.wait() for n, b in boots.items()}
+	expect(held == {a: k for k, a in enumerate(ctdb.PUBLIC)},
+	       f'public addresses held {held}')
+	for n, addr in GUESTS.items():
+		public = ctdb.PUBLIC[n - 1]
+		values = netboot.judge_net_boot(results[n],
+						f'//{public}/root/{addr}',
+						[cluster.password])
+		expect(values.get('markers', '').split() == ['marker-' + addr],
+		       f'guest {addr} sees markers "{values.get("markers")}"')
+	expect(cluster.setup_seconds < SETUP_BOUND,
+	       f'cluster setup took {cluster.setup_seconds:.1f} s')
+	return (f'cluster set up in {cluster.setup_seconds:.1f} s; '
+		+ ', '.join(f'{GUESTS[n]} on node {n - 1} ({ctdb.PUBLIC[n - 1]})'
+			    for n in GUESTS))
+
+
+def test_node_dies():
+	"""The node serving a guest dies during a 64 MiB write; the other
+	node takes over its address and the write completes intact."""
+	n, pnn = 2, 1
+	script = (faults.MAKE_DATA.format(mib=WRITE_MIB) +
+		  faults.CHUNKED_WRITE.format(mib=WRITE_MIB, path='/big'))
+	share = cluster_roots('cluster-dies', script)
+	with net.TestNet() as tnet, ctdb.Cluster(tnet, share) as cluster:
+		cluster_net(tnet)
+		boot = guest_boot(tnet, cluster, 'cluster-dies', n, pnn)
+		faults.wait_line(boot, f'fault: chunk {KILL_AFTER_CHUNK}',
+				 faults.FAULT_TIMEOUT)
+		died = cluster.nodes[pnn].kill()
+		taken = cluster.wait_held(ctdb.PUBLIC[pnn], 1 - pnn)
+		first = faults.wait_line(boot, 'fault: chunk ',
+					 faults.FAULT_TIMEOUT, after=died)
+		res = boot.wait()
+		logs = cluster.logs()
+	before = [t for t in faults.chunk_times(res.lines) if t < died]
+	expect(len(before) < WRITE_MIB,
+	       f'the write was done before the node died: {len(before)} '
+	       'chunks\n' + logs)
+	digest = faults.judge_data(res, os.path.join(share, GUESTS[n], 'big'))
+	return (f'node {pnn} died after {len(before)} of {WRITE_MIB} MiB; '
+		f'takeover of {ctdb.PUBLIC[pnn]} {taken - died:.1f} s, first '
+		f'write done {first - died:.1f} s after the death; sha256 '
+		f'{digest[:16]}')
+
+
+def meta_expected(count):
+	"""{name: content} of /meta after META with `count` files."""
+	return {f'g{i}': f'{i}\n' for i in range(count) if i % 4}
+
+
+def meta_found(path):
+	"""{name: content} of the files in `path` on the server."""
+	found = {}
+	for name in os.listdir(path):
+		with open(os.path.join(path, name), errors='replace') as f:
+			found[name] = f.read()
+	return found
+
+
+def test_moveip_back():
+	"""The dead node comes back; `ctdb moveip` moves its address back
+	while the guest creates, renames and unlinks files; nothing is
+	lost."""
+	n, pnn = 2, 1
+	share = cluster_roots('cluster-moveip',
+			      META.format(count=META_FILES))
+	root = os.path.join(share, GUESTS[n])
+	with net.TestNet() as tnet, ctdb.Cluster(tnet, share) as cluster:
+		cluster_net(tnet)
+		boot = guest_boot(tnet, cluster, 'cluster-moveip', n, pnn)
+		faults.wait_line(boot, 'meta: waiting', faults.FAULT_TIMEOUT)
+		died = cluster.nodes[pnn].kill()
+		taken = cluster.wait_held(ctdb.PUBLIC[pnn], 1 - pnn)
+		cluster.revive(pnn)
+		rootfs.write_file(os.path.join(root, 'go'), 'go\n')
+		faults.wait_line(boot, f'meta: {META_MOVE_AT}', META_TIMEOUT)
+		moving = time.monotonic()
+		moved = cluster.move(ctdb.PUBLIC[pnn], pnn)
+		after = faults.wait_line(boot, 'meta: ', META_TIMEOUT,
+					 after=moved)
+		faults.wait_line(boot, 'meta: done', META_TIMEOUT)
+		res = boot.wait()
+		logs = cluster.logs()
+	output, status = qemu.command_output(res.console)
+	expect(status == 0, f'run script status {status}: '
+	       + qemu.explain_failure(res) + '\n' + logs)
+	want = meta_expected(META_FILES)
+	found = meta_found(os.path.join(root, 'meta'))
+	missing = sorted(set(want) - set(found))
+	extra = sorted(set(found) - set(want))
+	wrong = sorted(k for k in set(want) & set(found) if want[k] != found[k])
+	expect(not (missing or extra or wrong),
+	       f'{len(missing)} files missing ({missing[:5]}), {len(extra)} '
+	       f'extra ({extra[:5]}), {len(wrong)} with wrong data '
+	       f'({wrong[:5]})')
+	listing = ''.join(name + '\n' for name in sorted(want))
+	digest = hashlib.sha256(listing.encode()).hexdigest()
+	values = guest_values(output)
+	expect(values.get('list') == digest,
+	       f'the guest listed {values.get("list")}, the server has '
+	       f'{digest}')
+	return (f'takeover after the death {taken - died:.1f} s; moveip back '
+		f'{moved - moving:.1f} s, next 100 operations done '
+		f'{after - moved:.1f} s after; {len(want)} files intact')
+
+
+TESTS = [
+	('cluster: two guests boot from the public addresses of two CTDB '
+	 'nodes', test_two_nodes),
+	('cluster: the serving node dies during a 64 MiB write; the other '
+	 'takes over', test_node_dies),
+	('cluster: the node comes back; ctdb moveip during metadata work '
+	 'loses nothing', test_moveip_back),
+]

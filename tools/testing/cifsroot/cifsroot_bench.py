@@ -881,6 +881,14 @@ def ganesha_version():
 	return 'nfs-ganesha ' + res.stdout.strip()
 
 
+def nfs4_mounted(options):
+	"""Whether every boot's mount options (the options field of
+	/proc/mounts, which leaves out the type) say NFS version 4."""
+	return bool(options) and all(
+		o and any(f.startswith('vers=4') for f in o.split(','))
+		for o in options)
+
+
 @step('bench nfs')
 def nfs_boots(image, tar, boots, smb):
 	"""Our kernel's workload boot from NFS root, `boots` per mode,
@@ -898,9 +906,10 @@ def nfs_boots(image, tar, boots, smb):
 					  for k in NFS_KEYS)
 			log(f'nfs {number}/{boots} {name} '
 			    f'({time.monotonic() - t0:.0f}s): {shown}')
-	if 'nfs4' not in (joined(mounts[NFS_MODES[0][0]]) or ''):
-		raise HarnessError('the NFS boots did not mount / over NFSv4: '
-				   + str(joined(mounts[NFS_MODES[0][0]])))
+	for name, _ in NFS_MODES:
+		if not nfs4_mounted(mounts[name]):
+			raise HarnessError(f'the {name} boots did not mount / over '
+					   'NFSv4: ' + str(joined(mounts[name])))
 	return {'boots': boots, 'server': ganesha_version(),
 		'mount_options': {name: joined(mounts[name])
 				  for name, _ in NFS_MODES},

@@ -266,6 +266,18 @@ class Nfs(unittest.TestCase):
 				 '9.00 (8.00–10.00) | 38.00 (36.00–40.00) | '
 				 '0.84 | higher |')
 
+	# the options field of a recorded /proc/mounts line (2026-11-26)
+	V41 = ('rw,relatime,vers=4.1,rsize=4096,wsize=4096,namlen=255,hard,'
+	       'proto=tcp,port=35887,timeo=600,retrans=2,sec=sys,'
+	       'clientaddr=10.0.2.15,local_lock=none,addr=10.0.2.2')
+
+	def test_nfs4_mounted(self):
+		self.assertTrue(bench.nfs4_mounted({self.V41}))
+		self.assertFalse(bench.nfs4_mounted(
+			{self.V41, self.V41.replace('vers=4.1', 'vers=3')}))
+		self.assertFalse(bench.nfs4_mounted({None}))
+		self.assertFalse(bench.nfs4_mounted(set()))
+
 
 def wire_summary(values):
 	return dict(bench.summary(values), values=values)

@@ -7,7 +7,7 @@ set -eu
 PACKAGES="linux-source-6.1 linux-source-6.12 build-essential flex bison bc libelf-dev libssl-dev
 ccache sparse python3 python3-ply python3-git python3-sphinx python3-sphinx-rtd-theme perl git xz-utils cpio kmod samba smbclient
 qemu-system-x86 busybox-static dnsmasq-base iproute2 unifdef clang
-libclang-rt-14-dev gnuplot-nox debootstrap nfs-ganesha nfs-ganesha-vfs"
+libclang-rt-14-dev gnuplot-nox debootstrap nfs-ganesha nfs-ganesha-vfs ctdb iptables"
 
 missing=""
 for p in $PACKAGES; do

@@ -84,6 +84,19 @@ def parse_machine(text):
 	return [dict(zip(rows[0], row)) for row in rows[1:]]
 
 
+# The flags of `ctdb -X status` that keep a node from serving
+NODE_FLAGS = ('Disconnected', 'Unknown', 'Banned', 'Disabled', 'Unhealthy',
+	      'Stopped', 'Inactive')
+
+
+def nodes_ok(status, pnns):
+	"""Whether `ctdb -X status` output `status` has every node of `pnns`
+	with none of NODE_FLAGS set."""
+	ok = {r.get('Node') for r in parse_machine(status)
+	      if all(r.get(k) == '0' for k in NODE_FLAGS)}
+	return {str(p) for p in pnns} <= ok
+
+
 class NodeSmbd(samba.Smbd):
 	"""A clustered smbd on `node`, in the node's namespaces, on port 445
 	of every address the node has."""
@@ -300,19 +313,11 @@ class Cluster:
 								  'ctdb.log')))
 
 	def healthy(self, nodes):
-		"""Whether `nodes` all report every node of theirs OK."""
+		"""Whether each of `nodes` sees all of `nodes` OK."""
 		for node in nodes:
 			res = node.ctdb('-X', 'status', check=False)
-			rows = [r for r in parse_machine(res.stdout)
-				if 'Node' in r]
-			if res.returncode or not rows:
-				return False
-			want = {str(n.pnn) for n in nodes}
-			ok = {r['Node'] for r in rows
-			      if all(r.get(k) == '0' for k in
-				     ('Disconnected', 'Banned', 'Disabled',
-				      'Unhealthy', 'Stopped', 'Inactive'))}
-			if not want <= ok:
+			if res.returncode or not nodes_ok(
+					res.stdout, [n.pnn for n in nodes]):
 				return False
 		return True
 

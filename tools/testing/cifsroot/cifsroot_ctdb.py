@@ -360,9 +360,23 @@ class Cluster:
 
 	def move(self, addr, pnn):
 		"""`ctdb moveip` `addr` to node `pnn` and wait until it is there.
-		Returns when it was, on the time.monotonic() clock."""
-		if self.holders().get(addr) != pnn:
-			self.live()[0].ctdb('moveip', addr, str(pnn))
+		Returns when it was, on the time.monotonic() clock.
+
+		ctdb refuses a move while a recovery or takeover run is under
+		way; it is asked again until MOVE_TIMEOUT.
+		"""
+		deadline = time.monotonic() + MOVE_TIMEOUT
+		while self.holders().get(addr) != pnn:
+			res = self.live()[0].ctdb('moveip', addr, str(pnn),
+						  check=False)
+			if res.returncode == 0:
+				break
+			if time.monotonic() > deadline:
+				raise HarnessError(
+					f'ctdb moveip {addr} {pnn} failed '
+					f'({res.returncode}): {res.stderr}'
+					+ self.logs())
+			time.sleep(POLL * 5)
 		return self.wait_held(addr, pnn)
 
 	def revive(self, pnn):

@@ -204,12 +204,12 @@ def test_moveip_back():
 		res = boot.wait()
 		logs = cluster.logs()
 	output, status = qemu.command_output(res.console)
-	expect(len(moves) >= META_MOVES // 2,
-	       f'only {len(moves)} moves before the work was done')
 	failed = [line for _, line in res.lines if 'failed' in line]
 	expect(status == 0, f'run script status {status}: '
 	       + ' '.join(failed[:3]) + '\n' + qemu.explain_failure(res)
 	       + '\n' + logs)
+	expect(len(moves) >= META_MOVES // 2,
+	       f'only {len(moves)} moves before the work was done')
 	want = meta_expected(META_FILES)
 	found = meta_found(os.path.join(root, 'meta'))
 	missing = sorted(set(want) - set(found))

@@ -157,6 +157,24 @@ PACKAGE_OF = {
 }
 
 
+class SetUp:
+	"""A context manager of something set up in steps: entering calls
+	setup(), leaving calls close(), which also runs when setup() fails part
+	way and must undo however far it got."""
+
+	def __enter__(self):
+		try:
+			self.setup()
+		except BaseException:
+			self.close()
+			raise
+		return self
+
+	def __exit__(self, *exc):
+		self.close()
+		return False
+
+
 def missing_program(cmd):
 	"""HarnessError naming the package of a program that is not there."""
 	prog = os.path.basename(cmd[0])

@@ -29,7 +29,8 @@ import time
 
 import cifsroot_net as net
 import cifsroot_smbd as samba
-from cifsroot_common import HarnessError, log, popen, run, signal_group
+from cifsroot_common import (HarnessError, SetUp, log, popen, run,
+			     signal_group)
 from cifsroot_rootfs import write_file
 
 PRIVATE = ('10.55.0.11', '10.55.0.12')
@@ -249,7 +250,7 @@ class Node:
 			self.created = False
 
 
-class Cluster:
+class Cluster(SetUp):
 	"""Two CTDB nodes serving `share_dir` as [root] over SMB1, each with
 	one of the public addresses, beside `tnet` (a cifsroot_net.TestNet
 	already entered).
@@ -266,18 +267,6 @@ class Cluster:
 		self.tmp = None
 		self.nodes = []
 		self.setup_seconds = None
-
-	def __enter__(self):
-		try:
-			self.setup()
-		except BaseException:
-			self.close()
-			raise
-		return self
-
-	def __exit__(self, *exc):
-		self.close()
-		return False
 
 	def setup(self):
 		"""Start both nodes and wait for a healthy cluster."""

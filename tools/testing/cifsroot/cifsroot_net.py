@@ -20,7 +20,8 @@ import tempfile
 import time
 
 import cifsroot_smbd as samba
-from cifsroot_common import HarnessError, log, popen, run, signal_group
+from cifsroot_common import (HarnessError, SetUp, log, popen, run,
+			     signal_group)
 
 BRIDGE = 'br0'
 HOST4 = '10.55.0.1'
@@ -53,7 +54,7 @@ def stop_process(proc, name):
 	proc.wait()
 
 
-class TestNet:
+class TestNet(SetUp):
 	"""A network namespace with br0 on 10.55.0.1/24 and fd55::1/64.
 
 	Guests boot on tap devices of the bridge (add_tap(), then
@@ -71,18 +72,6 @@ class TestNet:
 		self.dnsmasq_log = None
 		self.servers = []
 		self.boots = []
-
-	def __enter__(self):
-		try:
-			self.setup()
-		except BaseException:
-			self.close()
-			raise
-		return self
-
-	def __exit__(self, *exc):
-		self.close()
-		return False
 
 	def prefix(self):
 		"""The command prefix that runs a command in the namespace."""

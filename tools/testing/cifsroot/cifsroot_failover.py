@@ -85,11 +85,8 @@ def cluster_append(cluster, pnn):
 def guest_boot(tnet, cluster, name, n, pnn, image=None):
 	"""Start guest `n` mounting PUBLIC[pnn], on the test kernel unless
 	`image` is given."""
-	log_path = os.path.join(out_dir('check'), name + '.log')
-	boot = qemu.start_boot(image or check.kernel_image(),
-			       cluster_append(cluster, pnn),
-			       log_path, timeout=faults.FAULT_TIMEOUT, net=tnet,
-			       tap=tnet.add_tap(), mac=net.mac(n))
+	boot = netboot.net_boot(tnet, name, cluster_append(cluster, pnn), n,
+				image, timeout=faults.FAULT_TIMEOUT)
 	tnet.adopt(boot)
 	return boot
 

@@ -28,12 +28,12 @@ def net_append(cifsroot=None, ip='dhcp'):
 	return line + (f' cifsroot={cifsroot}' if cifsroot is not None else '')
 
 
-def net_boot(tnet, name, append, n=1, image=None):
+def net_boot(tnet, name, append, n=1, image=None, timeout=240):
 	"""Start a guest on a new tap of `tnet`; returns the Boot. `image`
 	is the test kernel unless given."""
 	log_path = os.path.join(out_dir('check'), name + '.log')
 	return qemu.start_boot(image or kernel_image(), append, log_path,
-			       timeout=240,
+			       timeout=timeout,
 				net=tnet, tap=tnet.add_tap(), mac=net.mac(n))
 
 

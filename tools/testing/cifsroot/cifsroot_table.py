@@ -61,7 +61,7 @@ REOPEN = ('writers that open, append and close per line, as >> does, '
 	  'lost about one line in a few thousand over SMB3 (one 8-byte line '
 	  'of 3000 in a CI run, size right): an append after a stale end of '
 	  'file zeroed the line at the start of its folio. '
-	  '0029-smb3-zero-point fixes that case; kept as a race that a run '
+	  'The smb3-zero-point patch fixes that case; kept as a race that a run '
 	  'may miss until runs show none')
 GAPS = {
 	'posix: a guest symlink is a real symlink on the server':

@@ -7,14 +7,17 @@
 # `ctdb moveip` moves the address back during a metadata workload. They
 # run in the private test network and are judged like the fault tests.
 
+import fcntl
 import hashlib
 import os
 import shutil
+import struct
 import time
 
 import cifsroot_check as check
 import cifsroot_ctdb as ctdb
 import cifsroot_faults as faults
+import cifsroot_fsprobe as fsprobe
 import cifsroot_net as net
 import cifsroot_netboot as netboot
 from cifsroot_check import expect
@@ -230,6 +233,92 @@ def test_moveip_back():
 		f' s after; {len(want)} files intact')
 
 
+# The guest holds two fcntl() locks on one file and a flock() on another
+# (guest/fsprobe.c, hold) while the node serving it dies: {what: (file,
+# first byte, length)}, length 0 for the whole file.
+LOCKS = {'fcntl 0-9': ('lock-fcntl', 0, 10),
+	 'fcntl 100-109': ('lock-fcntl', 100, 10),
+	 'flock': ('lock-flock', 0, 0)}
+LOCK_FILES = ('lock-fcntl', 'lock-flock')
+HOLD = ('/bin/fsprobe hold ' + ' '.join('/' + f for f in LOCK_FILES)
+	+ ' /go /end\n')
+
+# struct flock on the host: type, whence, start, len, pid
+FLOCK = '@hhqqi4x'
+
+
+def server_locked(path, start, length):
+	"""Whether a process holds a lock on a byte of `path` from `start`
+	on (`length` bytes, 0 for all), as the host sees it: smbd (with
+	"posix locking", the default) takes every lock of its clients on
+	the file system too. Seen from here, an flock() of a client is a
+	POSIX lock of smbd's."""
+	fd = os.open(path, os.O_RDONLY)
+	try:
+		arg = struct.pack(FLOCK, fcntl.F_WRLCK, os.SEEK_SET, start,
+				  length, 0)
+		res = fcntl.fcntl(fd, fcntl.F_GETLK, arg)
+	finally:
+		os.close(fd)
+	return struct.unpack(FLOCK, res)[0] != fcntl.F_UNLCK
+
+
+def server_locks(root):
+	"""{what: whether the server holds the lock} for LOCKS in `root`."""
+	return {what: server_locked(os.path.join(root, name), start, length)
+		for what, (name, start, length) in LOCKS.items()}
+
+
+def locks_seen(cluster, pnn, root, prefix):
+	"""server_locks() after another client opened the files through node
+	`pnn`. The open breaks the guest's oplock, so that locks it kept to
+	itself under the oplock go to the server."""
+	node = cluster.nodes[pnn]
+	for name in LOCK_FILES:
+		node.smbd.smbclient(f'open {prefix}/{name}', host=node.addr)
+	return server_locks(root)
+
+
+def test_locks_retaken():
+	"""The node serving a guest dies while the guest holds two fcntl()
+	locks and an flock(); once the guest uses its files again on the
+	node that took over, the server holds all three again."""
+	n, pnn = 2, 1
+	share = cluster_roots('cluster-locks', HOLD)
+	root = os.path.join(share, GUESTS[n])
+	shutil.copyfile(fsprobe.build(), os.path.join(root, 'bin', 'fsprobe'))
+	os.chmod(os.path.join(root, 'bin', 'fsprobe'), 0o755)
+	with net.TestNet() as tnet, ctdb.Cluster(tnet, share) as cluster:
+		cluster_net(tnet)
+		boot = guest_boot(tnet, cluster, 'cluster-locks', n, pnn)
+		faults.wait_line(boot, 'hold: locked', faults.FAULT_TIMEOUT)
+		before = locks_seen(cluster, pnn, root, GUESTS[n])
+		died = cluster.nodes[pnn].kill()
+		taken = cluster.wait_held(ctdb.PUBLIC[pnn], 1 - pnn)
+		gap = server_locks(root)
+		rootfs.write_file(os.path.join(root, 'go'), 'go\n')
+		used = faults.wait_line(boot, 'hold: used', faults.FAULT_TIMEOUT,
+					after=taken)
+		after = locks_seen(cluster, 1 - pnn, root, GUESTS[n])
+		rootfs.write_file(os.path.join(root, 'end'), 'end\n')
+		res = boot.wait()
+		logs = cluster.logs()
+	output, status = qemu.command_output(res.console)
+	expect(all(before.values()),
+	       f'before the death the server held {before}\n' + logs)
+	expect(all(after.values()),
+	       "after the takeover and the guest's next write the server "
+	       f'held {after}, before the death {before}\n' + logs)
+	expect(status == 0 and 'hold: ok' in output,
+	       f'run script status {status}: {output[-300:]}\n'
+	       + qemu.explain_failure(res))
+	return (f'takeover {taken - died:.1f} s after the death; between '
+		f'the takeover and the next use the server held '
+		f'{sorted(k for k, v in gap.items() if v) or "none"} of the '
+		f'locks; all held again after the use, '
+		f'{used - taken:.1f} s after the takeover')
+
+
 TESTS = [
 	('cluster: two guests boot from the public addresses of two CTDB '
 	 'nodes', test_two_nodes),
@@ -237,4 +326,6 @@ TESTS = [
 	 'takes over', test_node_dies),
 	('cluster: the node comes back; ctdb moveip during metadata work '
 	 'loses nothing', test_moveip_back),
+	('cluster: fcntl() and flock() locks are held again after a node '
+	 'dies', test_locks_retaken),
 ]

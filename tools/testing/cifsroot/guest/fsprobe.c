@@ -45,6 +45,12 @@
  *   fsprobe dirtimes DIR
  *	creating, linking, renaming and removing entries moves their
  *	directory's mtime, and stat() shows it at once.
+ *   fsprobe hold FCNTL FLOCK GO END
+ *	hold write locks of bytes 0-9 and 100-109 of FCNTL with
+ *	fcntl(F_SETLK) and an exclusive flock() of FLOCK; print
+ *	"hold: locked", wait until
+ *	GO exists, write a byte to both files and fsync them, print
+ *	"hold: used", and release the locks once END exists.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -959,6 +965,72 @@ static int cmd_atime(int argc, char **argv)
 	return finish("atime before mtime read back");
 }
 
+/* Wait until @path exists, looking every 0.2 s. */
+static void wait_for(const char *path)
+{
+	const struct timespec tick = { .tv_nsec = 200000000 };
+	struct stat st;
+
+	while (stat(path, &st))
+		nanosleep(&tick, NULL);
+}
+
+/*
+ * Open @path and lock all of it with flock(), or bytes 0-9 and 100-109
+ * with fcntl(): two locks, which a client must keep apart. -1 on error.
+ */
+static int open_locked(const char *path, int use_flock)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET,
+			    .l_len = 10 };
+	int fd = open(path, O_RDWR | O_CREAT, 0644);
+	int rc = fd < 0;
+
+	if (!rc && use_flock) {
+		rc = flock(fd, LOCK_EX | LOCK_NB);
+	} else if (!rc) {
+		rc = fcntl(fd, F_SETLK, &fl);
+		fl.l_start = 100;
+		rc = rc || fcntl(fd, F_SETLK, &fl);
+	}
+	if (rc) {
+		fail("lock %s: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Locks held while the server goes away and comes back (another node of
+ * a cluster takes over its address): the harness checks on the server
+ * that both are held again once the files have been used.
+ */
+static int cmd_hold(int argc, char **argv)
+{
+	int fds[2], i;
+
+	key = "hold";
+	if (argc < 4)
+		return 2;
+	for (i = 0; i < 2; i++)
+		fds[i] = open_locked(argv[i], i);
+	if (failures)
+		return finish(NULL);
+	printf("hold: locked\n");
+	wait_for(argv[2]);
+	for (i = 0; i < 2; i++) {
+		if (pwrite(fds[i], "x", 1, 0) != 1 || fsync(fds[i]))
+			fail("use %s: %s", argv[i], strerror(errno));
+	}
+	printf("hold: used\n");
+	wait_for(argv[3]);
+	for (i = 0; i < 2; i++)
+		close(fds[i]);
+	return finish("both locks held until the end");
+}
+
 /* What one entry operation does in the directory @d. */
 static int dir_op(int op, const char *d)
 {
@@ -1069,6 +1141,7 @@ int main(int argc, char **argv)
 		{ "fstatmode", cmd_fstatmode },
 		{ "atime", cmd_atime },
 		{ "dirtimes", cmd_dirtimes },
+		{ "hold", cmd_hold },
 	};
 	size_t i;
 
@@ -1077,6 +1150,6 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 2, argv + 2);
 	}
-	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator|posixopen|modes|fstatmode|atime|dirtimes ...\n");
+	fprintf(stderr, "usage: fsprobe append|unlinked|flock|replace|xattr|mknames|lsnames|mount|special|creator|posixopen|modes|fstatmode|atime|dirtimes|hold ...\n");
 	return 2;
 }

@@ -234,13 +234,15 @@ def test_moveip_back():
 		f' s after; {len(want)} files intact')
 
 
+MOVEIP_TEST = ('cluster: the node comes back; ctdb moveip during metadata '
+	       'work loses nothing')
+
 TESTS = [
 	('cluster: two guests boot from the public addresses of two CTDB '
 	 'nodes', test_two_nodes),
 	('cluster: the serving node dies during a 64 MiB write; the other '
 	 'takes over', test_node_dies),
-	('cluster: the node comes back; ctdb moveip during metadata work '
-	 'loses nothing', test_moveip_back),
+	(MOVEIP_TEST, test_moveip_back),
 ]
 
 # The tests that run again over SMB3 on the table's base, the cluster in

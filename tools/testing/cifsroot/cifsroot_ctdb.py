@@ -123,11 +123,12 @@ class NodeSmbd(samba.Smbd):
 	def __init__(self, node, share_dir, password):
 		if node.cluster.client_dirs:
 			self.subdir = '/%I'
+		cluster = node.cluster
 		super().__init__(share_dir, password=password,
 				 netns=node.netns, interfaces=(node.addr,),
 				 port=net.SMB_PORT,
-				 settings=SMBD_SETTINGS + node.cluster.settings,
-				 protocol=node.cluster.protocol, start=False)
+				 settings=SMBD_SETTINGS + cluster.settings,
+				 protocol=cluster.protocol, start=False)
 		self.node = node
 
 	def command(self, cmd):

@@ -39,7 +39,8 @@ class ClusterAppend(unittest.TestCase):
 		# [root] is the guest's directory; SMB 3.1.1
 		line = failover.cluster_append(FakeCluster('smb3'), 0)
 		self.assertEqual(cifsroot(line), f'//{ctdb.PUBLIC[0]}/root,'
-				 'port=445,username=root,password=pw,vers=3.1.1')
+				 'port=445,username=root,password=pw,'
+				 'vers=3.1.1')
 
 
 if __name__ == '__main__':

@@ -91,14 +91,14 @@ class ClusterGapTest(unittest.TestCase):
 			self.assertEqual(self.judge(f.read()), 'todo')
 
 	def test_rename_failure_is_todo(self):
-		self.assertEqual(self.judge("mv: can't rename '/meta/f504': No "
-					    'such file or directory\n'
-					    'meta: rename 504 failed'), 'todo')
+		detail = ("mv: can't rename '/meta/f504': No such file or "
+			  'directory\nmeta: rename 504 failed')
+		self.assertEqual(self.judge(detail), 'todo')
 
 	def test_no_takeover_fails(self):
-		self.assertEqual(self.judge("10.55.0.22 not on node 0 after 60s: "
-					    "{'10.55.0.21': 0, '10.55.0.22': -1}"),
-				 'fail')
+		detail = ("10.55.0.22 not on node 0 after 60s: "
+			  "{'10.55.0.21': 0, '10.55.0.22': -1}")
+		self.assertEqual(self.judge(detail), 'fail')
 
 
 class TableTest(unittest.TestCase):

@@ -68,7 +68,7 @@ RESENT = ('a request that the old node carried out but whose answer the '
 	  'move of the address lost is sent again to the new node over SMB3 '
 	  'and fails there: a rename with ENOENT (its source is gone), a '
 	  'create with EBADF; 0019-smb1-resent-removal covers SMB1 renames '
-	  'and deletes only. A race: 2 runs of 2 failed')
+	  'and deletes only. A race, though 3 runs of 3 failed')
 GAPS = {
 	failover.MOVEIP_TEST:
 		Gap(r'meta: (create|rename|unlink) \d+ failed', RESENT,

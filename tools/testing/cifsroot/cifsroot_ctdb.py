@@ -11,6 +11,9 @@
 # Each node runs Debian's ctdbd and a clustered smbd in a mount namespace
 # of its own, in which /etc/ctdb, /run/ctdb and /var/lib/ctdb are the
 # node's directories: the packaged paths, unchanged, one set per node.
+# Over SMB1 they are the host's (Samba and ctdb 4.17); over SMB3 those of
+# the Samba 4.22 tree (cifsroot_smbd.SAMBA_TREE), run in its chroot with
+# the share at cifsroot_smbd.TREE_SHARE.
 # ctdbd adds and drops the public addresses itself (the 10.interface event
 # script) and moves them when a node dies; leaving the Cluster stops both
 # nodes and deletes their namespaces, however far the setup got.
@@ -19,7 +22,6 @@
 
 import os
 import secrets
-import shlex
 import shutil
 import signal
 import subprocess
@@ -31,6 +33,7 @@ import cifsroot_net as net
 import cifsroot_smbd as samba
 from cifsroot_common import (HarnessError, SetUp, log, popen, run,
 			     signal_group)
+from cifsroot_common import protocol as current_protocol
 from cifsroot_rootfs import write_file
 
 PRIVATE = ('10.55.0.11', '10.55.0.12')
@@ -47,11 +50,17 @@ TUNABLES = (('KeepaliveInterval', 1), ('KeepaliveLimit', 5),
 # Where the packaged ctdb looks, and the node's directory mounted there
 BINDS = (('/etc/ctdb', 'etc'), ('/run/ctdb', 'run'),
 	 ('/var/lib/ctdb', 'var'))
-DB_DIRS = ('volatile', 'persistent', 'state')
+# In /var/lib/ctdb: the databases, and the event scripts' state (4.22)
+VAR_DIRS = ('volatile', 'persistent', 'state', 'scripts')
+# Where ctdbd logs: the file of ctdb.conf (4.17), or its output, where
+# 4.22 logs with --interactive
+LOGS = ('ctdb.log', 'ctdbd.out')
 
-# The event scripts a node runs: only the one that moves the addresses
+# The event scripts a node runs: only the one that moves the addresses.
+# They and the functions they read are those of the ctdb that runs them.
 EVENT_SCRIPTS = ('10.interface.script',)
 LEGACY_SCRIPTS = '/usr/share/ctdb/events/legacy'
+FUNCTIONS = '/etc/ctdb/functions'
 
 HEALTHY_TIMEOUT = 60
 MOVE_TIMEOUT = 60
@@ -62,6 +71,13 @@ POLL = 0.1
 # and go included
 SMBD_SETTINGS = ('\tclustering = yes\n'
 		 '\tctdbd socket = /run/ctdb/ctdbd.socket\n')
+
+# The protocols over which a guest's root is the whole of [root], which is
+# the directory named by the guest's address (Samba's %I), rather than
+# that directory given as a prefix path (//<address>/root/%s): over the
+# POSIX extensions the 6.12 client sends the prefix path with a leading
+# '/', and Samba 4.22 refuses the create with STATUS_INVALID_PARAMETER.
+CLIENT_DIR_PROTOCOLS = ('smb3',)
 
 
 def ctdb_conf(node_dir):
@@ -105,10 +121,14 @@ class NodeSmbd(samba.Smbd):
 	bind_only = False
 
 	def __init__(self, node, share_dir, password):
+		if node.cluster.client_dirs:
+			self.subdir = '/%I'
+		cluster = node.cluster
 		super().__init__(share_dir, password=password,
 				 netns=node.netns, interfaces=(node.addr,),
-				 port=net.SMB_PORT, settings=SMBD_SETTINGS,
-				 protocol='smb1', start=False)
+				 port=net.SMB_PORT,
+				 settings=SMBD_SETTINGS + cluster.settings,
+				 protocol=cluster.protocol, start=False)
 		self.node = node
 
 	def command(self, cmd):
@@ -128,18 +148,22 @@ class Node:
 		self.ctdbd = None
 		self.smbd = None
 
+	def binds(self):
+		"""{path: host path} mounted where the node's commands run: its
+		directories, and in the tree the share."""
+		binds = {target: os.path.join(self.dir, sub)
+			 for target, sub in BINDS}
+		if self.cluster.tree:
+			binds[samba.TREE_SHARE] = self.cluster.share_dir
+		return binds
+
 	def prefix(self):
-		"""The command prefix that runs a command on the node."""
-		lines = ['set -e']
-		for target, sub in BINDS:
-			lines.append(f'mkdir -p {target}')
-			lines.append('mount --bind '
-				     + shlex.quote(os.path.join(self.dir, sub))
-				     + f' {target}')
-		lines.append('exec "$@"')
-		return (samba.netns_prefix(self.netns) +
-			['unshare', '--mount', '--propagation', 'private',
-			 'sh', '-c', '\n'.join(lines), 'sh'])
+		"""The command prefix that runs a command on the node, in the
+		Samba tree when the cluster runs from it."""
+		tree = self.cluster.tree
+		return samba.netns_prefix(self.netns) + (
+			samba.in_tree(tree, self.binds(), []) if tree
+			else samba.with_binds(self.binds(), []))
 
 	def ip(self, *args, check=True):
 		"""Run `ip` in the node's namespace."""
@@ -169,10 +193,10 @@ class Node:
 		etc = os.path.join(self.dir, 'etc')
 		os.makedirs(os.path.join(etc, 'events', 'legacy'))
 		os.makedirs(os.path.join(self.dir, 'run'))
-		for d in DB_DIRS:
+		for d in VAR_DIRS:
 			os.makedirs(os.path.join(self.dir, 'var', d))
 		# the event scripts read /etc/ctdb/functions
-		shutil.copy('/etc/ctdb/functions', etc)
+		shutil.copy((self.cluster.tree or '') + FUNCTIONS, etc)
 		for script in EVENT_SCRIPTS:
 			os.symlink(os.path.join(LEGACY_SCRIPTS, script),
 				   os.path.join(etc, 'events', 'legacy', script))
@@ -193,6 +217,11 @@ class Node:
 					   stdin=subprocess.DEVNULL, stdout=out,
 					   stderr=subprocess.STDOUT,
 					   start_new_session=True)
+
+	def log_tail(self, lines=30):
+		"""The last `lines` lines of each of ctdbd's LOGS."""
+		return ''.join(samba.tail(os.path.join(self.dir, name), lines)
+			       for name in LOGS)
 
 	def running(self):
 		"""Whether ctdbd runs."""
@@ -251,19 +280,24 @@ class Node:
 
 
 class Cluster(SetUp):
-	"""Two CTDB nodes serving `share_dir` as [root] over SMB1, each with
-	one of the public addresses, beside `tnet` (a cifsroot_net.TestNet
-	already entered).
+	"""Two CTDB nodes serving `share_dir` as [root] with the harness's
+	current protocol, each with one of the public addresses, beside `tnet`
+	(a cifsroot_net.TestNet already entered). `settings` are more
+	[global] lines of smbd.
 
 	Entering it starts the nodes, waits for a healthy cluster and places
 	PUBLIC[k] on node k, then starts smbd on both; `setup_seconds` is
 	how long that took.
 	"""
 
-	def __init__(self, tnet, share_dir, password=None):
+	def __init__(self, tnet, share_dir, password=None, settings=''):
 		self.tnet = tnet
-		self.share_dir = share_dir
+		self.share_dir = os.path.abspath(share_dir)
 		self.password = password or secrets.token_hex(12)
+		self.settings = settings
+		self.protocol = current_protocol()
+		self.client_dirs = self.protocol in CLIENT_DIR_PROTOCOLS
+		self.tree = None
 		self.tmp = None
 		self.nodes = []
 		self.setup_seconds = None
@@ -271,6 +305,7 @@ class Cluster(SetUp):
 	def setup(self):
 		"""Start both nodes and wait for a healthy cluster."""
 		start = time.monotonic()
+		self.tree = samba.server_tree(self.protocol)
 		self.tmp = tempfile.mkdtemp(prefix='cifsroot-ctdb-')
 		self.nodes = [Node(self, pnn) for pnn in range(len(PRIVATE))]
 		for node in self.nodes:
@@ -298,8 +333,7 @@ class Cluster(SetUp):
 			if not node.running():
 				raise HarnessError(
 					f'ctdbd of node {node.pnn} exited:\n'
-					+ samba.tail(os.path.join(node.dir,
-								  'ctdb.log')))
+					+ node.log_tail())
 
 	def healthy(self, nodes):
 		"""Whether each of `nodes` sees all of `nodes` OK."""
@@ -322,7 +356,7 @@ class Cluster(SetUp):
 		raise HarnessError(
 			f'CTDB not healthy after {timeout}s:\n'
 			+ nodes[0].ctdb('status', check=False).stdout
-			+ samba.tail(os.path.join(nodes[0].dir, 'ctdb.log')))
+			+ nodes[0].log_tail())
 
 	def holders(self):
 		"""{public address: pnn holding it, or -1}, as the first live
@@ -345,7 +379,7 @@ class Cluster(SetUp):
 		raise HarnessError(
 			f'{addr} not on node {pnn} after {timeout}s: '
 			f'{self.holders()}\n'
-			+ samba.tail(os.path.join(node.dir, 'ctdb.log')))
+			+ node.log_tail())
 
 	def move(self, addr, pnn):
 		"""`ctdb moveip` `addr` to node `pnn` and wait until it is there.
@@ -379,7 +413,7 @@ class Cluster(SetUp):
 	def logs(self):
 		"""The tail of each node's ctdb log, for a failure's detail."""
 		return ''.join(f'node {n.pnn}:\n'
-			       + samba.tail(os.path.join(n.dir, 'ctdb.log'), 10)
+			       + n.log_tail(10)
 			       for n in self.nodes)
 
 	def close(self):

@@ -3,12 +3,13 @@
 #
 # Unit tests of cifsroot_ctdb: ctdb's machine-readable output, recorded
 # from the test cluster (test_data/ctdb-*.txt, Debian's ctdb 4.17), and
-# what a node runs its commands in.
+# what a node runs its commands in, on the host or in the Samba tree.
 
 import os
 import unittest
 
 import cifsroot_ctdb as ctdb
+import cifsroot_smbd as samba
 
 DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'test_data')
 
@@ -70,16 +71,36 @@ class Node(unittest.TestCase):
 			name = 'cifsroot-1-0'
 		tnet = FakeNet()
 		tmp = '/tmp/cifsroot-ctdb-x'
+		share_dir = '/tmp/share'
+		tree = None
+
+	def prefix(self, tree=None):
+		"""Node 1's prefix and the script it runs, the cluster in
+		`tree`."""
+		cluster = self.FakeCluster()
+		cluster.tree = tree
+		cmd = ctdb.Node(cluster, 1).prefix()
+		self.assertEqual(cmd[:4], ['ip', 'netns', 'exec', 'cifsroot-1-0-n1'])
+		return cmd, cmd[cmd.index('-c') + 1]
 
 	def test_prefix(self):
-		node = ctdb.Node(self.FakeCluster(), 1)
-		cmd = node.prefix()
-		self.assertEqual(cmd[:4], ['ip', 'netns', 'exec', 'cifsroot-1-0-n1'])
-		script = cmd[cmd.index('-c') + 1]
+		cmd, script = self.prefix()
 		for target, sub in ctdb.BINDS:
 			self.assertIn(f'mount --bind /tmp/cifsroot-ctdb-x/node1/{sub} '
 				      f'{target}', script)
+		self.assertNotIn(samba.TREE_SHARE, script)
 		self.assertTrue(script.endswith('exec "$@"'))
+
+	def test_prefix_in_tree(self):
+		# over SMB3: the node's directories and the share in the tree
+		cmd, script = self.prefix('/cache/trixie-x')
+		self.assertEqual(cmd[-1], '/cache/trixie-x')
+		for target, sub in ctdb.BINDS:
+			self.assertIn(f'mount --bind /tmp/cifsroot-ctdb-x/node1/{sub} '
+				      f'"$0"{target}', script)
+		self.assertIn(f'mount --bind /tmp/share "$0"{samba.TREE_SHARE}',
+			      script)
+		self.assertTrue(script.endswith('exec chroot "$0" "$@"'))
 
 	def test_conf(self):
 		conf = ctdb.ctdb_conf('/tmp/n0')

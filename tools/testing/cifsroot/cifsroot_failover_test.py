@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 #
-# Unit tests of cifsroot_failover: how the host sees a lock that another
-# process holds on a file of the share, as smbd's locks are seen.
+# Unit tests of cifsroot_failover that boot nothing: the command line of a
+# guest of the cluster over each protocol, and how the host sees a lock
+# that another process holds on a file of the share, as smbd's locks are
+# seen.
 
 import os
 import subprocess
@@ -10,7 +12,42 @@ import sys
 import tempfile
 import unittest
 
+import cifsroot_ctdb as ctdb
 import cifsroot_failover as failover
+import cifsroot_smbd as samba
+
+
+class FakeNode:
+	def __init__(self, protocol):
+		self.smbd = samba.Smbd('/tmp/share', password='pw', port=445,
+				       protocol=protocol)
+
+
+class FakeCluster:
+	def __init__(self, protocol):
+		self.client_dirs = protocol in ctdb.CLIENT_DIR_PROTOCOLS
+		self.nodes = [FakeNode(protocol), FakeNode(protocol)]
+
+
+def cifsroot(line):
+	"""The value of cifsroot= in a command line."""
+	return [w for w in line.split() if w.startswith('cifsroot=')][0][9:]
+
+
+class ClusterAppend(unittest.TestCase):
+	def test_smb1(self):
+		# the guest's directory as a prefix path, no protocol options
+		line = failover.cluster_append(FakeCluster('smb1'), 1)
+		self.assertEqual(cifsroot(line), f'//{ctdb.PUBLIC[1]}/root/%s,'
+				 'port=445,username=root,password=pw')
+
+	def test_smb3(self):
+		# [root] is the guest's directory; SMB 3.1.1
+		line = failover.cluster_append(FakeCluster('smb3'), 0)
+		self.assertEqual(cifsroot(line), f'//{ctdb.PUBLIC[0]}/root,'
+				 'port=445,username=root,password=pw,'
+				 'vers=3.1.1')
+
 
 # Hold an fcntl() write lock of bytes argv[2].. (argv[3] bytes) of
 # argv[1], say so, and keep it until stdin closes.
@@ -85,6 +122,7 @@ class Hold(unittest.TestCase):
 		self.assertEqual(words[2:4], ['/' + f for f in failover.LOCK_FILES])
 		self.assertEqual({n for n, _, _ in failover.LOCKS.values()},
 				 set(failover.LOCK_FILES))
+
 
 
 if __name__ == '__main__':

@@ -57,12 +57,13 @@ def on_base(name, tests, proto=PROTOCOLS[0]):
 
 # (name, function) in the order they run: every test on the default base
 # and the cluster's tests, then the base's gates and every boot test on each other base, then the
-# table's tests and three faults over SMB3. The console scan judges every boot of the run,
-# so it comes last.
+# table's tests, three faults and two cluster tests over SMB3. The console
+# scan judges every boot of the run, so it comes last.
 TESTS = gates.TESTS + BOOT_TESTS + failover.TESTS + [
 	t for other in BASES[1:]
 	for t in on_base(other, gates.BASE_TESTS + BOOT_TESTS)] + on_base(
-	table.TABLE_BASE, table.TESTS + table.FAULTS, table.PROTOCOL)
+	table.TABLE_BASE, table.TESTS + table.FAULTS + failover.SMB3_TESTS,
+	table.PROTOCOL)
 FINAL_TESTS = check.FINAL_TESTS
 
 

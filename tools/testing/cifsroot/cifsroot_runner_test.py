@@ -76,6 +76,31 @@ class GapTest(unittest.TestCase):
 		self.assertIsNone(table.gap(table.TABLE_BASE + ': posix: it'))
 
 
+class ClusterGapTest(unittest.TestCase):
+	"""The SMB3 moveip test's recorded failure (test_data/
+	cluster-moveip-smb3.txt: a create failed with EBADF) is its known
+	gap; a cluster that did not move the address is not."""
+
+	NAME = table.PREFIX + runner.failover.MOVEIP_TEST
+
+	def judge(self, detail):
+		return table.judge_gap(table.gap(self.NAME), False, detail)[0]
+
+	def test_recorded_failure_is_todo(self):
+		with open(os.path.join(DATA, 'cluster-moveip-smb3.txt')) as f:
+			self.assertEqual(self.judge(f.read()), 'todo')
+
+	def test_rename_failure_is_todo(self):
+		detail = ("mv: can't rename '/meta/f504': No such file or "
+			  'directory\nmeta: rename 504 failed')
+		self.assertEqual(self.judge(detail), 'todo')
+
+	def test_no_takeover_fails(self):
+		detail = ("10.55.0.22 not on node 0 after 60s: "
+			  "{'10.55.0.21': 0, '10.55.0.22': -1}")
+		self.assertEqual(self.judge(detail), 'fail')
+
+
 class TableTest(unittest.TestCase):
 	def test_cells(self):
 		R = runner.Result

@@ -29,7 +29,10 @@ from cifsroot_rootfs import write_file
 HOST_ADDR = '10.0.2.2'
 
 # Samba 4.22 from Debian 13: the host's 4.17 has no SMB3 POSIX extensions.
-SAMBA_TREE = trees.Recipe('trixie', ('samba', 'smbclient'),
+# Its ctdb (4.22 too) runs the CTDB cluster over SMB3 (cifsroot_ctdb.py);
+# its event script sees the link of an interface with ethtool.
+SAMBA_TREE = trees.Recipe('trixie',
+			  ('samba', 'smbclient', 'ctdb', 'ethtool'),
 			  os.path.join(os.path.dirname(os.path.abspath(__file__)),
 				       'guest', 'samba-tree.sh'))
 
@@ -62,19 +65,42 @@ PROTOCOLS = {
 }
 
 
+def bind_lines(binds, root=''):
+	"""Shell lines that bind-mount each host path of `binds` ({path:
+	host path}) at its path under `root`, a shell word ('' for /)."""
+	lines = []
+	for inside, outside in binds.items():
+		lines.append(f'mkdir -p {root}{shlex.quote(inside)}')
+		lines.append(f'mount --bind {shlex.quote(outside)} '
+			     f'{root}{shlex.quote(inside)}')
+	return lines
+
+
+def with_binds(binds, cmd):
+	"""`cmd` run in a mount namespace of its own in which `binds` ({path:
+	host path}) are mounted. The mounts go with the last process."""
+	lines = ['set -e'] + bind_lines(binds) + ['exec "$@"']
+	return (['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
+		 '\n'.join(lines), 'sh'] + list(cmd))
+
+
 def in_tree(tree, binds, cmd):
 	"""`cmd` run in `tree` by chroot, in a mount namespace of its own in
 	which /proc, /dev, /tmp and `binds` ({path in tree: host path}) are
 	mounted into the tree. The mounts go with the last process."""
-	lines = ['set -e', 'mount -t proc proc "$0/proc"',
-		 'mount --bind /dev "$0/dev"', 'mount --bind /tmp "$0/tmp"']
-	for inside, outside in binds.items():
-		lines.append(f'mkdir -p "$0"{shlex.quote(inside)}')
-		lines.append(f'mount --bind {shlex.quote(outside)} '
-			     f'"$0"{shlex.quote(inside)}')
-	lines.append('exec chroot "$0" "$@"')
+	lines = (['set -e', 'mount -t proc proc "$0/proc"',
+		  'mount --bind /dev "$0/dev"', 'mount --bind /tmp "$0/tmp"']
+		 + bind_lines(binds, '"$0"') + ['exec chroot "$0" "$@"'])
 	return (['unshare', '--mount', '--propagation', 'private', 'sh', '-c',
 		 '\n'.join(lines), tree] + list(cmd))
+
+
+def server_tree(protocol):
+	"""The tree Samba runs from for `protocol` (built when missing), or
+	None when the host's Samba serves it."""
+	if PROTOCOLS[protocol].tree:
+		return trees.cached_tree(SAMBA_TREE)
+	return None
 
 
 def free_port():
@@ -189,6 +215,9 @@ class Smbd:
 	share = 'root'
 	# listen on `interfaces` only, or on every address of the namespace
 	bind_only = True
+	# the share is this directory of `share_dir`, such as '/%I' (the
+	# client's address), or all of it
+	subdir = ''
 
 	def __init__(self, share_dir, user='root', password=None, netns=None,
 		     interfaces=('127.0.0.1',), port=None, start=True,
@@ -243,7 +272,7 @@ class Smbd:
 	disable spoolss = yes
 {self.proto.settings}{self.settings}
 [{self.share}]
-	path = {TREE_SHARE if self.tree else self.share_dir}
+	path = {TREE_SHARE if self.tree else self.share_dir}{self.subdir}
 	# exactly the share section of cifsroot.rst (a docs test checks it)
 	read only = no
 	create mask = 07777
@@ -273,8 +302,7 @@ class Smbd:
 			raise HarnessError('smbd is already running')
 		if not os.path.isdir(self.share_dir):
 			raise HarnessError('no directory ' + self.share_dir)
-		if self.proto.tree:
-			self.tree = trees.cached_tree(SAMBA_TREE)
+		self.tree = server_tree(self.protocol)
 		self.tmp = tempfile.mkdtemp(prefix='cifsroot-smbd-')
 		for d in STATE_DIRS:
 			os.makedirs(os.path.join(self.tmp, d))

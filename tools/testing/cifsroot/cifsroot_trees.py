@@ -8,7 +8,8 @@
 #
 #   bookworm + systemd   the Debian system the Debian boots copy to a share
 #   trixie + samba       Samba 4.22, run from the tree in a chroot beside
-#                        the host's 4.17 (cifsroot_smbd.Smbd)
+#                        the host's 4.17 (cifsroot_smbd.Smbd), and its
+#                        ctdb (cifsroot_ctdb.Cluster over SMB3)
 
 import dataclasses
 import fcntl
